@@ -1,0 +1,55 @@
+# Two commands set everything up on a fresh machine (see README.md):
+#   make run   - virtualenv, install, migrate, demo data, web + worker + scheduler (SQLite, no broker server)
+#   make test  - the whole suite against PostgreSQL and Redis
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: install run serve test lint format bench clean migrate seed
+
+# The lock file pins every package; uv installs it in ~2 s where pip takes ~20 s.
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	@touch $@
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --no-input
+
+seed: migrate
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
+
+run: seed
+	@DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py collectstatic --no-input -v 0
+	@echo ""
+	@echo "  Cyber Readiness Portal: http://$(HOST):$(PORT)/   (Ctrl-C stops web, worker and scheduler)"
+	@echo ""
+	@DJANGO_SETTINGS_MODULE=config.settings.local WEB_PORT=$(PORT) WEB_HOST=$(HOST) $(BIN)/honcho start -f Procfile.local
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,53 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    """A portal user. The role decides what they may see and do; an agency CISO belongs to
+    exactly one agency and sees nothing else (DESIGN: roles)."""
+
+    class Role(models.TextChoices):
+        AGENCY_CISO = "agency_ciso", "Agency CISO"
+        OVERSIGHT = "oversight", "Oversight staff"
+        LEADERSHIP = "leadership", "Leadership"
+
+    # Leadership is read-only everywhere, so it is the safe default for operator accounts
+    # made with createsuperuser.
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEADERSHIP)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_agency_iff_ciso",
+                condition=(Q(role="agency_ciso") & Q(agency__isnull=False))
+                | (~Q(role="agency_ciso") & Q(agency__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="user_role_valid",
+                condition=Q(role__in=["agency_ciso", "oversight", "leadership"]),
+            ),
+        ]
+
+    @property
+    def is_ciso(self) -> bool:
+        return self.role == self.Role.AGENCY_CISO
+
+    @property
+    def is_oversight(self) -> bool:
+        return self.role == self.Role.OVERSIGHT
+
+    @property
+    def is_leadership(self) -> bool:
+        return self.role == self.Role.LEADERSHIP
+
+    @property
+    def sees_all_agencies(self) -> bool:
+        return self.role in (self.Role.OVERSIGHT, self.Role.LEADERSHIP)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from apps.readiness import views
+
+app_name = "readiness"
+
+urlpatterns = [
+    path("", views.fleet_dashboard, name="fleet_dashboard"),
+]
