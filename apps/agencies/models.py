@@ -45,9 +45,7 @@ class Agency(TimeStampedModel):
                 condition=(Q(kind="bureau") & Q(parent__isnull=False))
                 | (~Q(kind="bureau") & Q(parent__isnull=True)),
             ),
-            models.CheckConstraint(
-                name="agency_not_own_parent", condition=~Q(parent=F("id"))
-            ),
+            models.CheckConstraint(name="agency_not_own_parent", condition=~Q(parent=F("id"))),
             models.CheckConstraint(
                 name="agency_kind_valid",
                 condition=Q(kind__in=["department", "bureau", "independent"]),

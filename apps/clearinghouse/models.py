@@ -26,7 +26,8 @@ class Vulnerability(TimeStampedModel):
         ordering = ["-date_added", "cve_id"]
         constraints = [
             models.CheckConstraint(
-                name="vulnerability_cve_format", condition=Q(cve_id__regex=r"^CVE-[0-9]{4}-[0-9]{4,}$")
+                name="vulnerability_cve_format",
+                condition=Q(cve_id__regex=r"^CVE-[0-9]{4}-[0-9]{4,}$"),
             ),
         ]
         indexes = [
@@ -59,9 +60,7 @@ class Remediation(TimeStampedModel):
     )
     status = models.CharField(max_length=16, choices=Status.choices)
     assessed_at = models.DateTimeField()
-    resolved_on = models.DateField(
-        null=True, blank=True, help_text="Date mitigated or remediated."
-    )
+    resolved_on = models.DateField(null=True, blank=True, help_text="Date mitigated or remediated.")
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -69,9 +68,7 @@ class Remediation(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["agency", "vulnerability"], name="remediation_unique"
-            ),
+            models.UniqueConstraint(fields=["agency", "vulnerability"], name="remediation_unique"),
             models.CheckConstraint(
                 name="remediation_status_valid",
                 # "Not assessed" is the absence of a row, never a stored status.

@@ -54,7 +54,9 @@ class ToolDeployment(TimeStampedModel):
         null=True, blank=True, help_text="When it last became operational (coverage timing)."
     )
     product_notes = models.CharField(
-        max_length=200, blank=True, help_text="The product or service in use, in the agency's words."
+        max_length=200,
+        blank=True,
+        help_text="The product or service in use, in the agency's words.",
     )
     version = models.PositiveIntegerField(default=1)
 

@@ -45,7 +45,9 @@ class Milestone(TimeStampedModel):
                 fields=["directive", "day_offset"], name="milestone_offset_unique"
             ),
             models.UniqueConstraint(fields=["directive", "code"], name="milestone_code_unique"),
-            models.CheckConstraint(name="milestone_offset_positive", condition=Q(day_offset__gte=1)),
+            models.CheckConstraint(
+                name="milestone_offset_positive", condition=Q(day_offset__gte=1)
+            ),
         ]
 
     def __str__(self) -> str:

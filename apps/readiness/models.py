@@ -46,12 +46,8 @@ class Figures(models.Model):
     @classmethod
     def figure_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
         return [
-            models.CheckConstraint(
-                name=f"{prefix}_ev_range", condition=Q(ev__gte=0, ev__lte=1)
-            ),
-            models.CheckConstraint(
-                name=f"{prefix}_pv_range", condition=Q(pv__gte=0, pv__lte=1)
-            ),
+            models.CheckConstraint(name=f"{prefix}_ev_range", condition=Q(ev__gte=0, ev__lte=1)),
+            models.CheckConstraint(name=f"{prefix}_pv_range", condition=Q(pv__gte=0, pv__lte=1)),
             models.CheckConstraint(
                 name=f"{prefix}_spi_nonneg", condition=Q(spi__isnull=True) | Q(spi__gte=0)
             ),
@@ -75,7 +71,9 @@ class AgencyReadiness(Figures):
     class Meta:
         verbose_name_plural = "agency readiness"
         constraints = [
-            models.UniqueConstraint(fields=["agency", "directive"], name="readiness_current_unique"),
+            models.UniqueConstraint(
+                fields=["agency", "directive"], name="readiness_current_unique"
+            ),
             *Figures.figure_constraints("readiness"),
         ]
         indexes = [
@@ -83,6 +81,9 @@ class AgencyReadiness(Figures):
             models.Index(fields=["directive", "spi"]),
             models.Index(fields=["directive", "ev"]),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.rating} EV {self.ev:.2f}"
 
 
 class ReadinessRun(TimeStampedModel):
@@ -123,12 +124,8 @@ class ReadinessRun(TimeStampedModel):
                 condition=Q(kind="daily"),
                 name="readinessrun_one_daily",
             ),
-            models.CheckConstraint(
-                name="readinessrun_ev_range", condition=Q(ev__gte=0, ev__lte=1)
-            ),
-            models.CheckConstraint(
-                name="readinessrun_pv_range", condition=Q(pv__gte=0, pv__lte=1)
-            ),
+            models.CheckConstraint(name="readinessrun_ev_range", condition=Q(ev__gte=0, ev__lte=1)),
+            models.CheckConstraint(name="readinessrun_pv_range", condition=Q(pv__gte=0, pv__lte=1)),
         ]
         indexes = [models.Index(fields=["directive", "kind", "computed_at"])]
 
@@ -153,3 +150,6 @@ class ReadinessSnapshot(Figures):
             *Figures.figure_constraints("snapshot"),
         ]
         indexes = [models.Index(fields=["agency", "directive", "computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} @ {self.computed_at:%Y-%m-%d %H:%M} {self.rating}"

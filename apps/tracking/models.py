@@ -186,18 +186,14 @@ class ExtensionRequest(TimeStampedModel):
                 name="extension_status_valid",
                 condition=Q(status__in=["pending", "approved", "denied"]),
             ),
-            models.CheckConstraint(
-                name="extension_justified", condition=~Q(justification="")
-            ),
+            models.CheckConstraint(name="extension_justified", condition=~Q(justification="")),
             models.CheckConstraint(
                 name="extension_decision_recorded",
                 condition=(
                     Q(status="pending") & Q(decided_by__isnull=True) & Q(decided_at__isnull=True)
                 )
                 | (
-                    ~Q(status="pending")
-                    & Q(decided_by__isnull=False)
-                    & Q(decided_at__isnull=False)
+                    ~Q(status="pending") & Q(decided_by__isnull=False) & Q(decided_at__isnull=False)
                 ),
             ),
             # One open request per task: a second one would race the first decision.

@@ -39,6 +39,7 @@ LOCAL_APPS = [
     "apps.readiness",
     "apps.reports",
     "apps.audit",
+    "apps.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -136,7 +137,9 @@ EMAIL_BACKEND = env(
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Cyber Readiness Portal <noreply@localhost>")
 
 # --- Celery -------------------------------------------------------------------------------
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default="redis://127.0.0.1:6379/0"))
+CELERY_BROKER_URL = env(
+    "CELERY_BROKER_URL", default=env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 CELERY_TIMEZONE = "UTC"
@@ -185,7 +188,9 @@ READINESS_AT_RISK_DUE_PERCENT = env.int("READINESS_AT_RISK_DUE_PERCENT", default
 # Extensions may reach at most this many days past the directive's deadline.
 EXTENSION_MAX_DAYS_PAST_DEADLINE = env.int("EXTENSION_MAX_DAYS_PAST_DEADLINE", default=30)
 # The clearinghouse feed the daily import reads (URL or file path).
-KEV_FEED_URL = env("KEV_FEED_URL", default=str(BASE_DIR / "fixtures" / "known_exploited_vulnerabilities.json"))
+KEV_FEED_URL = env(
+    "KEV_FEED_URL", default=str(BASE_DIR / "fixtures" / "known_exploited_vulnerabilities.json")
+)
 # Marking banner on every PDF page and on the screens.
 REPORT_MARKING = env("REPORT_MARKING", default="UNCLASSIFIED")
 
