@@ -1,0 +1,60 @@
+"""The one writer of the audit log. Services call it inside their own transaction, so a
+change and its audit row commit or roll back together (STYLE rule 4)."""
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from apps.audit.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe rendering of a field value for the before → after record."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited fields of `instance` as plain values (take one before and one after)."""
+    return {f: _plain(getattr(instance, f)) for f in fields}
+
+
+def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list]:
+    """{field: [before, after]} for the fields whose value changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    instance: models.Model,
+    agency_id: int | None,
+    changes: Mapping[str, list] | None = None,
+    comment: str = "",
+) -> AuditEvent:
+    """Append one audit event: who (None for the system), what, which object, each field
+    before → after."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        agency_id=agency_id,
+        action=action,
+        object_type=instance._meta.model_name,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=dict(changes or {}),
+        comment=comment,
+    )
+
+
+def audit_record_many(events: Iterable[AuditEvent]) -> None:
+    """Append many prepared events in one query (used by fleet-wide system changes)."""
+    AuditEvent.objects.bulk_create(list(events), batch_size=2000)

@@ -1,0 +1,62 @@
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.http import Http404
+
+from apps.directives.models import Directive
+from apps.readiness.clock import DirectiveClock, directive_clock, milestone_deadline
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A directive's clock as plain values: each milestone's window (start, due) in UTC."""
+
+    directive_id: int
+    issued_at: datetime
+    window_days: int
+    tz: ZoneInfo
+    windows: dict[int, tuple[datetime, datetime]]  # milestone id -> (start, due)
+    offsets: dict[int, int]  # milestone id -> day offset
+    codes: dict[int, str]  # milestone id -> code
+
+    def clock(self, now: datetime) -> DirectiveClock:
+        return directive_clock(
+            issued_at=self.issued_at, now=now, window_days=self.window_days, tz=self.tz
+        )
+
+
+def directive_current() -> Directive:
+    """The directive the screens show: PORTAL_DIRECTIVE_CODE, or the latest issued."""
+    qs = Directive.objects.all()
+    if settings.PORTAL_DIRECTIVE_CODE:
+        qs = qs.filter(code=settings.PORTAL_DIRECTIVE_CODE)
+    directive = qs.order_by("-issued_at").first()
+    if directive is None:
+        raise Http404("No directive has been issued yet.")
+    return directive
+
+
+def directive_schedule(*, directive: Directive) -> Schedule:
+    """Milestone windows of a directive: [R4] a window starts at the previous milestone's
+    deadline (the issue time for the first) and ends at its own deadline [R1]."""
+    tz = ZoneInfo(directive.time_zone)
+    milestones = sorted(directive.milestones.all(), key=lambda m: m.day_offset)
+    windows, offsets, codes = {}, {}, {}
+    start = directive.issued_at
+    for m in milestones:
+        due = milestone_deadline(directive.issued_at, m.day_offset, tz)
+        windows[m.pk] = (start, due)
+        offsets[m.pk] = m.day_offset
+        codes[m.pk] = m.code
+        start = due
+    return Schedule(
+        directive_id=directive.pk,
+        issued_at=directive.issued_at,
+        window_days=directive.window_days,
+        tz=tz,
+        windows=windows,
+        offsets=offsets,
+        codes=codes,
+    )
