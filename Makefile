@@ -29,6 +29,7 @@ seed: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
 
 run: seed
+	@DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py sync_schedules
 	@DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py collectstatic --no-input -v 0
 	@echo ""
 	@echo "  Cyber Readiness Portal: http://$(HOST):$(PORT)/   (Ctrl-C stops web, worker and scheduler)"

@@ -5,3 +5,7 @@ import pytest
 def _media_root(settings, tmp_path):
     # Uploaded files of one test never leak into another.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+# The small directive most readiness, reminder and report tests share (tests/world.py).
+from tests.world import world  # noqa: E402, F401

@@ -38,13 +38,14 @@ class Profile:
     blocked: float  # chance an open task is blocked
     coverage: float  # share of endpoints under AI-enabled EDR
     assessed: float  # share of KEV entries assessed
+    noise: float  # spread of progress around the profile's pace
 
 
 PROFILES = (
-    Profile("ahead", 0.2, 1.3, 0.98, 0.0, 0.9, 0.98),
-    Profile("on_track", 0.35, 1.0, 0.93, 0.03, 0.65, 0.9),
-    Profile("behind", 0.27, 0.7, 0.7, 0.1, 0.4, 0.65),
-    Profile("struggling", 0.18, 0.4, 0.45, 0.25, 0.15, 0.35),
+    Profile("ahead", 0.22, 1.5, 0.995, 0.0, 0.9, 1.0, 0.03),
+    Profile("on_track", 0.35, 1.05, 0.985, 0.03, 0.65, 0.97, 0.08),
+    Profile("behind", 0.27, 0.7, 0.8, 0.1, 0.4, 0.8, 0.12),
+    Profile("struggling", 0.16, 0.4, 0.5, 0.25, 0.15, 0.5, 0.15),
 )
 
 
@@ -119,7 +120,7 @@ def plan_task(
             completed_at=completed,
             verified=verified,
         )
-    percent = int(max(0.0, min(0.95, planned * profile.pace + rng.gauss(0, 0.12))) * 100)
+    percent = int(max(0.0, min(0.95, planned * profile.pace + rng.gauss(0, profile.noise))) * 100)
     if planned == 0 and rng.random() < 0.8:
         percent = 0
     plan = TaskPlan(status="in_progress" if percent > 0 else "not_started", percent=percent)
@@ -173,7 +174,7 @@ def plan_deployments(
     return plans
 
 
-REMEDIATION_MIX = (("not_affected", 0.8), ("remediated", 0.12), ("mitigated", 0.03))
+REMEDIATION_MIX = (("not_affected", 0.8), ("remediated", 0.15), ("mitigated", 0.04))
 
 
 def plan_remediation(
@@ -183,7 +184,8 @@ def plan_remediation(
     """One KEV entry at one agency: None (not assessed) or (status, resolved_on)."""
     if not assess_all and rng.random() >= profile.assessed:
         return None
-    roll, total = rng.random(), 0.0
+    # Agencies further behind leave more of the entries that affect them still open.
+    roll, total = rng.random() * (1 + 0.1 * (1 - profile.assessed)), 0.0
     for status, share in REMEDIATION_MIX:
         total += share
         if roll < total:

@@ -26,11 +26,13 @@ from apps.demo.generator import (
     plan_remediation,
     plan_task,
 )
+from apps.demo.history import demo_history_backfill
 from apps.deployments.models import DefenseTool, ToolDeployment
 from apps.deployments.services import defense_tool_catalog_load
 from apps.directives.models import Directive, Task
 from apps.directives.services import directive_load, directive_reissue
 from apps.readiness.clock import local_date
+from apps.readiness.services import readiness_recompute
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
 from apps.tracking.services import agency_tasks_assign
 
@@ -144,7 +146,14 @@ def seed_demo(*, day: int, seed: int, explicit_day: bool, now: datetime | None =
         directive=directive, agencies=units, seed=seed, now=now, reviewer=oversight,
         assess_all=False,
     )  # fmt: skip
-    return {"directive": directive, "logins": logins, "agencies": len(units), **created}
+    if created["remediations"]:
+        analyze_tables()
+    readiness_recompute(directive=directive, now=now)
+    history = demo_history_backfill(directive=directive, now=now)
+    return {
+        "directive": directive, "logins": logins, "agencies": len(units), "history": history,
+        **created,
+    }  # fmt: skip
 
 
 def directive_tz(directive: Directive):
@@ -370,4 +379,14 @@ def load_fleet(*, agencies: int, seed: int, now: datetime | None = None) -> dict
         directive=directive, agencies=units, seed=seed, now=now, reviewer=reviewer,
         assess_all=True,
     )  # fmt: skip
+    analyze_tables()
     return {"directive": directive, "agencies": len(units), **counts}
+
+
+def analyze_tables() -> None:
+    """Refresh the planner's statistics after a bulk load: without them PostgreSQL takes the
+    new tables for empty and picks nested loops over 800,000 rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

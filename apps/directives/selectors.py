@@ -6,7 +6,12 @@ from django.conf import settings
 from django.http import Http404
 
 from apps.directives.models import Directive
-from apps.readiness.clock import DirectiveClock, directive_clock, milestone_deadline
+from apps.readiness.clock import (
+    DirectiveClock,
+    directive_clock,
+    milestone_deadline,
+    milestone_windows,
+)
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,11 @@ def directive_schedule(*, directive: Directive) -> Schedule:
     deadline (the issue time for the first) and ends at its own deadline [R1]."""
     tz = ZoneInfo(directive.time_zone)
     milestones = sorted(directive.milestones.all(), key=lambda m: m.day_offset)
-    windows, offsets, codes = {}, {}, {}
-    start = directive.issued_at
-    for m in milestones:
-        due = milestone_deadline(directive.issued_at, m.day_offset, tz)
-        windows[m.pk] = (start, due)
-        offsets[m.pk] = m.day_offset
-        codes[m.pk] = m.code
-        start = due
+    dues = [milestone_deadline(directive.issued_at, m.day_offset, tz) for m in milestones]
+    spans = milestone_windows(directive.issued_at, dues)
+    windows = {m.pk: span for m, span in zip(milestones, spans, strict=True)}
+    offsets = {m.pk: m.day_offset for m in milestones}
+    codes = {m.pk: m.code for m in milestones}
     return Schedule(
         directive_id=directive.pk,
         issued_at=directive.issued_at,

@@ -67,6 +67,9 @@ class AgencyReadiness(Figures):
     directive = models.ForeignKey(
         "directives.Directive", on_delete=models.CASCADE, related_name="agency_readiness"
     )
+    # When the agency last turned red (None while it is not red): oversight is reminded of
+    # agencies that turned red since the previous reminder.
+    red_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "agency readiness"

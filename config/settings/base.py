@@ -39,6 +39,7 @@ LOCAL_APPS = [
     "apps.readiness",
     "apps.reports",
     "apps.audit",
+    "apps.notices",
     "apps.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -191,6 +192,10 @@ EXTENSION_MAX_DAYS_PAST_DEADLINE = env.int("EXTENSION_MAX_DAYS_PAST_DEADLINE", d
 KEV_FEED_URL = env(
     "KEV_FEED_URL", default=str(BASE_DIR / "fixtures" / "known_exploited_vulnerabilities.json")
 )
+# Absolute address of the portal, for links in reminder e-mails.
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Reminders: tasks due within this many days are announced to their agency's CISOs.
+REMINDER_DUE_SOON_DAYS = env.int("REMINDER_DUE_SOON_DAYS", default=3)
 # Marking banner on every PDF page and on the screens.
 REPORT_MARKING = env("REPORT_MARKING", default="UNCLASSIFIED")
 

@@ -1,0 +1,385 @@
+"""Set-based gathering of readiness inputs: a fixed handful of aggregate queries, whatever the
+number of agencies, turned into the plain values the pure rules (clock.py, scoring.py) take.
+
+Queries (the same count for 1, 10 or 500 agencies):
+  1. the directive's tasks;  2. the KEV tasks' distinct cut-off dates;  3. remediation
+  counts per agency for each cut-off (conditional aggregation, one scan);  4. KEV catalog
+  counts per cut-off;  5. every AgencyTask row (with its agency's endpoint count);
+  6. operational AI-enabled deployments.
+(The caller has already read the directive and its milestones into a Schedule.)
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Q
+
+from apps.clearinghouse.models import Remediation, Vulnerability
+from apps.deployments.models import DefenseTool, ToolDeployment
+from apps.directives.models import Directive, Task
+from apps.directives.selectors import Schedule
+from apps.readiness.clock import effective_due, local_date
+from apps.readiness.scoring import (
+    ClockSettings,
+    DerivedProgress,
+    TaskInput,
+    kev_progress,
+    tool_coverage_progress,
+)
+from apps.tracking.models import AgencyTask
+
+T = TypeVar("T")
+CLOSED = [Remediation.Status.REMEDIATED, Remediation.Status.MITIGATED]
+NOT_AFFECTED = Remediation.Status.NOT_AFFECTED
+# AI-defense coverage on the dashboards is the share of endpoints under AI-enabled EDR.
+COVERAGE_KPI_CATEGORY = DefenseTool.Category.EDR
+
+
+def clock_settings() -> ClockSettings:
+    """The clock thresholds from settings (READINESS_*; documented in .env.example)."""
+    return ClockSettings(
+        at_risk_lag=settings.READINESS_AT_RISK_LAG,
+        due_soon_hours=settings.READINESS_AT_RISK_DUE_HOURS,
+        due_soon_percent=settings.READINESS_AT_RISK_DUE_PERCENT,
+    )
+
+
+@dataclass(frozen=True)
+class TaskMeta:
+    """What the rules need of a directive task."""
+
+    id: int
+    code: str
+    milestone_id: int
+    weight: int
+    measure: str
+    coverage_target: Decimal | None
+    coverage_category: str
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One AgencyTask as stored."""
+
+    id: int
+    agency_id: int
+    task_id: int
+    status: str
+    percent: int
+    completed_at: datetime | None
+    extended_due: date | None
+    na_accepted: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class DerivedChange:
+    """A derived task whose stored status/percent no longer match its derivation."""
+
+    row: TaskRow
+    status: str
+    percent: int
+    completed_at: datetime | None
+
+
+@dataclass
+class AgencyInputs:
+    agency_id: int
+    endpoints: int
+    tasks: list[TaskInput] = field(default_factory=list)
+    milestone_of: dict[int, int] = field(default_factory=dict)  # agency task id -> milestone id
+    kev_overdue: int = 0
+    ai_coverage: float | None = None
+
+
+@dataclass
+class Gathered:
+    agencies: dict[int, AgencyInputs]
+    changes: list[DerivedChange]
+
+
+def task_metas(directive: Directive) -> dict[int, TaskMeta]:
+    return {
+        t.id: t
+        for t in (
+            TaskMeta(*values)
+            for values in Task.objects.filter(directive=directive).values_list(
+                "id",
+                "code",
+                "milestone_id",
+                "weight",
+                "measure",
+                "coverage_target",
+                "coverage_category",
+            )
+        )
+    }
+
+
+def due_of(row: TaskRow, meta: TaskMeta, schedule: Schedule) -> datetime:
+    """[R3] The milestone's deadline, or the end of the approved extension's date."""
+    _, milestone_due = schedule.windows[meta.milestone_id]
+    return effective_due(
+        milestone_due=milestone_due, extension_date=row.extended_due, tz=schedule.tz
+    )
+
+
+def task_input(
+    row: TaskRow, meta: TaskMeta, schedule: Schedule, due: datetime | None = None, **override
+) -> TaskInput:
+    """The pure rules' view of one AgencyTask: [R4] window start and [R3] effective due
+    (`due` when the caller has it already)."""
+    start, _ = schedule.windows[meta.milestone_id]
+    values = {
+        "status": row.status,
+        "percent": row.percent,
+        "completed_at": row.completed_at,
+    } | override
+    return TaskInput(
+        key=row.id,
+        weight=meta.weight,
+        start=start,
+        due=due or due_of(row, meta, schedule),
+        na_accepted=row.na_accepted,
+        **values,
+    )
+
+
+def task_row(agency_task: AgencyTask) -> TaskRow:
+    return TaskRow(
+        id=agency_task.pk,
+        agency_id=agency_task.agency_id,
+        task_id=agency_task.task_id,
+        status=agency_task.status,
+        percent=agency_task.percent,
+        completed_at=agency_task.completed_at,
+        extended_due=agency_task.extended_due,
+        na_accepted=agency_task.na_accepted_at is not None,
+        version=agency_task.version,
+    )
+
+
+def _done_before(row: TaskRow) -> bool:
+    return row.status in AgencyTask.DONE_STATUSES and row.completed_at is not None
+
+
+def derived_status(
+    row: TaskRow, progress: DerivedProgress, *, issued_at: datetime
+) -> tuple[str, int, datetime | None]:
+    """The status a derived task should have. The engine owns status and percent of derived
+    tasks, except what a person declared: a not-applicable claim and a blocker stay, and a
+    verification stands while the derivation still says done."""
+    S = AgencyTask.Status
+    if row.status == S.NOT_APPLICABLE:
+        return row.status, row.percent, row.completed_at
+    if row.status == S.BLOCKED and not progress.done:
+        return row.status, progress.percent, None
+    if progress.done:
+        if _done_before(row):  # still done: its completion time does not move
+            return row.status, 100, row.completed_at
+        # No completion time: nothing was ever in scope, so done since the directive began.
+        return S.COMPLETED, 100, progress.completed_at or issued_at
+    return (S.IN_PROGRESS if progress.percent > 0 else S.NOT_STARTED), progress.percent, None
+
+
+def gather(
+    *, directive: Directive, schedule: Schedule, now: datetime, agency_ids: list[int] | None = None
+) -> Gathered:
+    """Read everything the rules need for the given agencies (all when None)."""
+    metas = task_metas(directive)
+    scope = {} if agency_ids is None else {"agency_id__in": agency_ids}
+    # Overdue KEV entries are those due before today: "yesterday" is one more cut-off.
+    yesterday = local_date(now, schedule.tz) - timedelta(days=1)
+    cutoffs = sorted({*_kev_cutoffs(directive, metas, schedule, scope), yesterday})
+    # The KEV scan is the one heavy query (a pass over every remediation record); for the
+    # whole fleet it runs on a second connection while this one reads the tasks.
+    kev = _aside(lambda: _kev_counts(cutoffs, scope), parallel=agency_ids is None)
+    rows = AgencyTask.objects.filter(task__directive=directive, **scope).values_list(
+        "id", "agency_id", "task_id", "status", "percent", "completed_at", "extended_due",
+        "na_accepted_at", "version", "agency__endpoint_count",
+    )  # fmt: skip
+    agencies: dict[int, AgencyInputs] = {}
+    task_rows: list[TaskRow] = []
+    for id_, agency_id, task_id, status, percent, done_at, ext, na_at, version, endpoints in rows:
+        task_rows.append(
+            TaskRow(id_, agency_id, task_id, status, percent, done_at, ext, na_at is not None,
+                    version)
+        )  # fmt: skip
+        if agency_id not in agencies:
+            agencies[agency_id] = AgencyInputs(agency_id=agency_id, endpoints=endpoints)
+    coverage = _coverage(metas, scope)
+    kev_counts, kev_totals = kev()
+    dues: dict[tuple[int, date | None], datetime] = {}  # a few distinct (milestone, extension)
+    derived: dict[int, tuple[DerivedProgress, date | None]] = {}
+    for row in task_rows:
+        meta = metas[row.task_id]
+        key = (meta.milestone_id, row.extended_due)
+        if key not in dues:
+            dues[key] = due_of(row, meta, schedule)
+        if meta.measure != Task.Measure.MANUAL:
+            derived[row.id] = _derive(
+                row, meta, agencies[row.agency_id], coverage, kev_counts, kev_totals, cutoffs,
+                schedule,
+            )  # fmt: skip
+    by_id = {row.id: row for row in task_rows}
+    times = _kev_completion_times(
+        {
+            (by_id[pk].agency_id, cutoff)
+            for pk, (progress, cutoff) in derived.items()
+            if cutoff is not None and progress.done and not _done_before(by_id[pk])
+        }
+    )
+    changes: list[DerivedChange] = []
+    for row in task_rows:
+        meta = metas[row.task_id]
+        agency = agencies[row.agency_id]
+        override = {}
+        if row.id in derived:
+            progress, cutoff = derived[row.id]
+            if cutoff is not None and progress.done:
+                progress = replace(progress, completed_at=times.get((row.agency_id, cutoff)))
+            status, percent, done_at = derived_status(row, progress, issued_at=schedule.issued_at)
+            override = {"status": status, "percent": percent, "completed_at": done_at}
+            if (status, percent, done_at) != (row.status, row.percent, row.completed_at):
+                changes.append(DerivedChange(row, status, percent, done_at))
+        agency.tasks.append(
+            task_input(row, meta, schedule, dues[(meta.milestone_id, row.extended_due)], **override)
+        )
+        agency.milestone_of[row.id] = meta.milestone_id
+    j = cutoffs.index(yesterday)
+    for agency in agencies.values():
+        covered = sum(n for _, n in coverage.get((agency.agency_id, COVERAGE_KPI_CATEGORY), []))
+        agency.ai_coverage = min(1.0, covered / agency.endpoints) if agency.endpoints else None
+        counts = kev_counts.get(agency.agency_id, {})
+        agency.kev_overdue = (
+            kev_totals[f"due{j}"] - counts.get(f"closed{j}", 0) - counts.get(f"na{j}", 0)
+        )
+    return Gathered(agencies=agencies, changes=changes)
+
+
+def _aside(job: Callable[[], T], *, parallel: bool) -> Callable[[], T]:
+    """Start `job` on a worker thread (its own database connection) and return a function
+    that waits for its result. Inside a transaction the job runs here instead: another
+    connection could not see the transaction's uncommitted rows (tests run that way)."""
+    if not parallel or connection.in_atomic_block:
+        result = job()
+        return lambda: result
+
+    def run() -> T:
+        try:
+            return job()
+        finally:
+            connection.close()  # the worker thread's own connection
+
+    future = _POOL.submit(run)
+    return future.result
+
+
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-kev")
+
+
+def _coverage(metas, scope) -> dict[tuple[int, str], list[tuple[datetime, int]]]:
+    categories = {m.coverage_category for m in metas.values() if m.coverage_category}
+    categories.add(COVERAGE_KPI_CATEGORY)
+    deployments = ToolDeployment.objects.filter(
+        stage=ToolDeployment.Stage.OPERATIONAL,
+        tool__ai_enabled=True,
+        tool__category__in=categories,
+        **scope,
+    ).values_list("agency_id", "tool__category", "operational_since", "endpoints_covered")
+    coverage: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
+    for agency_id, category, since, endpoints in deployments:
+        coverage[(agency_id, category)].append((since, endpoints))
+    return coverage
+
+
+def kev_cutoff(row: TaskRow, meta: TaskMeta, schedule: Schedule) -> date:
+    """[R12] A KEV task's scope: entries due on or before its effective due's local date."""
+    return local_date(due_of(row, meta, schedule), schedule.tz)
+
+
+def _kev_cutoffs(directive, metas, schedule, scope) -> list[date]:
+    """The distinct cut-off dates of the KEV tasks: their milestones' dates and the dates of
+    any approved extensions (a handful, whatever the fleet's size)."""
+    kev_tasks = [m for m in metas.values() if m.measure == Task.Measure.KEV_REMEDIATION]
+    if not kev_tasks:
+        return []
+    by_id = {m.id: m for m in kev_tasks}
+    pairs = (
+        AgencyTask.objects.filter(task_id__in=by_id, **scope)
+        .values_list("task_id", "extended_due")
+        .distinct()
+    )
+    return sorted(
+        {
+            kev_cutoff(TaskRow(0, 0, task_id, "", 0, None, ext, False, 1), by_id[task_id], schedule)
+            for task_id, ext in pairs
+        }
+    )
+
+
+def _kev_counts(cutoffs: list[date], scope) -> tuple[dict, dict]:
+    """Remediation counts per agency for every cut-off date (closed, and not affected) in
+    one conditional-aggregation scan over the remediation records; catalog totals."""
+    aggregates, totals = {}, {}
+    for i, cutoff in enumerate(cutoffs):
+        due = Q(vulnerability__due_date__lte=cutoff)
+        aggregates[f"closed{i}"] = Count("id", filter=due & Q(status__in=CLOSED))
+        aggregates[f"na{i}"] = Count("id", filter=due & Q(status=NOT_AFFECTED))
+        totals[f"due{i}"] = Count("id", filter=Q(due_date__lte=cutoff))
+    counts = {
+        row.pop("agency_id"): row
+        for row in Remediation.objects.filter(**scope).values("agency_id").annotate(**aggregates)
+    }
+    return counts, Vulnerability.objects.aggregate(**totals)
+
+
+def _kev_completion_times(wanted: set[tuple[int, date]]) -> dict[tuple[int, date], datetime]:
+    """When each (agency, cut-off) reached 100 %: the latest change to an in-scope record.
+    Asked only for KEV tasks that have just become done, so it is usually skipped."""
+    if not wanted:
+        return {}
+    cutoffs = sorted({c for _, c in wanted})
+    assessed = Q(status__in=[*CLOSED, NOT_AFFECTED])
+    rows = (
+        Remediation.objects.filter(agency_id__in={a for a, _ in wanted})
+        .values("agency_id")
+        .annotate(
+            **{
+                f"last{i}": Max("updated_at", filter=assessed & Q(vulnerability__due_date__lte=c))
+                for i, c in enumerate(cutoffs)
+            }
+        )
+    )
+    return {
+        (row["agency_id"], c): row[f"last{i}"]
+        for row in rows
+        for i, c in enumerate(cutoffs)
+        if (row["agency_id"], c) in wanted and row[f"last{i}"] is not None
+    }
+
+
+def _derive(row, meta, agency, coverage, kev_counts, kev_totals, cutoffs, schedule):
+    """[R11] or [R12] progress of a derived task, and its KEV cut-off (None for coverage)."""
+    if meta.measure == Task.Measure.TOOL_COVERAGE:
+        return tool_coverage_progress(
+            endpoints=agency.endpoints,
+            target=meta.coverage_target,
+            deployments=coverage.get((row.agency_id, meta.coverage_category), []),
+        ), None
+    cutoff = kev_cutoff(row, meta, schedule)
+    i = cutoffs.index(cutoff)
+    counts = kev_counts.get(row.agency_id, {})
+    return kev_progress(
+        due_in_scope=kev_totals[f"due{i}"],
+        not_affected=counts.get(f"na{i}", 0),
+        remediated=counts.get(f"closed{i}", 0),
+        last_change=None,  # filled in by _kev_completion_times when it matters
+    ), cutoff

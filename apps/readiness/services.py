@@ -1,0 +1,291 @@
+"""Readiness computation: gather (a fixed number of queries) → pure rules → store.
+
+`readiness_recompute` serves the whole fleet (every 15 minutes, the daily snapshot, a report's
+frozen basis) and a single agency right after one of its records changed
+(`agency_figures_refresh`), through the same code."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record_many
+from apps.directives.models import Directive
+from apps.directives.selectors import Schedule, directive_current, directive_schedule
+from apps.readiness.clock import local_date
+from apps.readiness.inputs import AgencyInputs, DerivedChange, clock_settings, gather
+from apps.readiness.models import AgencyReadiness, ReadinessRun, ReadinessSnapshot
+from apps.readiness.scoring import (
+    AgencyFigures,
+    ClockState,
+    FleetFigures,
+    Rating,
+    agency_figures,
+    fleet_figures,
+)
+from apps.tracking.models import AgencyTask
+
+logger = logging.getLogger(__name__)
+
+FIGURE_FIELDS = (
+    "computed_at", "day_number", "ev", "pv", "spi", "rating", "forecast_at", "earned_weight",
+    "planned_weight", "weight_total", "tasks_total", "tasks_done", "tasks_late",
+    "tasks_overdue", "tasks_at_risk", "tasks_on_track", "tasks_not_applicable", "kev_overdue",
+    "ai_coverage", "milestone_states",
+)  # fmt: skip
+
+
+class MilestoneState:
+    """A milestone's state at one agency, for the heat map."""
+
+    MET = "met"  # every task done on time (or not applicable)
+    MET_LATE = "met_late"  # every task done, some after their due
+    OVERDUE = "overdue"  # some task overdue
+    AT_RISK = "at_risk"  # some task at risk
+    PENDING = "pending"  # under way, on track
+    ALL = (MET, MET_LATE, AT_RISK, OVERDUE, PENDING)
+
+
+def milestone_state(states: list[str]) -> str:
+    done = {ClockState.DONE, ClockState.LATE, ClockState.NOT_APPLICABLE}
+    if states and all(s in done for s in states):
+        return MilestoneState.MET_LATE if ClockState.LATE in states else MilestoneState.MET
+    if ClockState.OVERDUE in states:
+        return MilestoneState.OVERDUE
+    if ClockState.AT_RISK in states:
+        return MilestoneState.AT_RISK
+    return MilestoneState.PENDING
+
+
+@dataclass(frozen=True)
+class RecomputeResult:
+    directive: Directive
+    computed_at: datetime
+    agencies: dict[int, AgencyFigures]
+    fleet: FleetFigures
+    derived_changes: int
+    run: ReadinessRun | None
+
+
+def figure_values(
+    figures: AgencyFigures, inputs: AgencyInputs, schedule: Schedule, now: datetime, day: int
+) -> dict:
+    by_milestone: dict[int, list[str]] = {}
+    for key, state in figures.states.items():
+        by_milestone.setdefault(inputs.milestone_of[key], []).append(state)
+    counts = figures.counts
+    return {
+        "computed_at": now,
+        "day_number": day,
+        "ev": figures.ev,
+        "pv": figures.pv,
+        "spi": figures.spi,
+        "rating": figures.rating,
+        "forecast_at": figures.forecast,
+        "earned_weight": figures.earned_weight,
+        "planned_weight": figures.planned_weight,
+        "weight_total": figures.weight_total,
+        "tasks_total": len(figures.states),
+        "tasks_done": counts[ClockState.DONE],
+        "tasks_late": counts[ClockState.LATE],
+        "tasks_overdue": counts[ClockState.OVERDUE],
+        "tasks_at_risk": counts[ClockState.AT_RISK],
+        "tasks_on_track": counts[ClockState.ON_TRACK],
+        "tasks_not_applicable": counts[ClockState.NOT_APPLICABLE],
+        "kev_overdue": inputs.kev_overdue,
+        "ai_coverage": inputs.ai_coverage,
+        "milestone_states": {
+            schedule.codes[m]: milestone_state(by_milestone.get(m, []))
+            for m in sorted(schedule.codes, key=schedule.offsets.get)
+        },
+    }
+
+
+def _store_derived(changes: list[DerivedChange], now: datetime) -> int:
+    """Write derived status/percent, skipping rows someone saved since they were read (the
+    row lock serialises this with the CISO's own save, which locks the same row)."""
+    if not changes:
+        return 0
+    by_id = {c.row.id: c for c in changes}
+    locked = dict(
+        AgencyTask.objects.select_for_update()
+        .filter(pk__in=by_id)
+        .order_by("pk")
+        .values_list("pk", "version")
+    )
+    rows, unverified, events = [], [], []
+    for pk, change in by_id.items():
+        if locked.get(pk) != change.row.version:
+            continue  # changed meanwhile: the next computation derives it afresh
+        before = change.row
+        row = AgencyTask(
+            pk=pk,
+            status=change.status,
+            percent=change.percent,
+            completed_at=change.completed_at,
+            version=before.version + 1,
+            updated_at=now,
+        )
+        if before.status == AgencyTask.Status.VERIFIED and change.status != before.status:
+            unverified.append(row)  # no longer done, so no longer verified
+        else:
+            rows.append(row)
+        diff = {
+            k: [old, new]
+            for k, old, new in (
+                ("status", before.status, change.status),
+                ("percent", before.percent, change.percent),
+                ("completed_at", _iso(before.completed_at), _iso(change.completed_at)),
+            )
+            if old != new
+        }
+        events.append(
+            AuditEvent(
+                actor=None,
+                agency_id=before.agency_id,
+                action=AuditEvent.Action.DERIVE,
+                object_type="agencytask",
+                object_id=str(pk),
+                object_repr=f"Task {before.task_id} at agency {before.agency_id}",
+                changes=diff,
+                comment="Derived from tool deployments or KEV remediation records.",
+            )
+        )
+    fields = ["status", "percent", "completed_at", "version", "updated_at"]
+    AgencyTask.objects.bulk_update(rows, fields)
+    if unverified:  # verified_at/by are None on these rows
+        AgencyTask.objects.bulk_update(unverified, [*fields, "verified_at", "verified_by"])
+    audit_record_many(events)
+    return len(events)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _store_current(directive: Directive, values: dict[int, dict], now: datetime) -> None:
+    previous = {
+        agency_id: (rating, red_since)
+        for agency_id, rating, red_since in AgencyReadiness.objects.filter(
+            directive=directive, agency_id__in=values
+        ).values_list("agency_id", "rating", "red_since")
+    }
+    rows = []
+    for agency_id, figures in values.items():
+        red_since = None
+        if figures["rating"] == Rating.RED:
+            # Oversight is reminded of an agency the day it turns red, not every day after.
+            was_rating, was_red_since = previous.get(agency_id, (None, None))
+            red_since = was_red_since if was_rating == Rating.RED and was_red_since else now
+        rows.append(
+            AgencyReadiness(
+                agency_id=agency_id, directive=directive, red_since=red_since, **figures
+            )
+        )
+    AgencyReadiness.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["agency", "directive"],
+        update_fields=[*FIGURE_FIELDS, "red_since"],
+    )
+
+
+def readiness_run_store(
+    directive: Directive, kind: str, fleet: FleetFigures, values: dict[int, dict],
+    schedule: Schedule, now: datetime, day: int,
+) -> ReadinessRun:  # fmt: skip
+    run_values = {
+        "computed_at": now,
+        "day_number": day,
+        "ev": fleet.ev,
+        "pv": fleet.pv,
+        "spi": fleet.spi,
+        "agencies": fleet.agencies,
+        "green": fleet.by_rating[Rating.GREEN],
+        "amber": fleet.by_rating[Rating.AMBER],
+        "red": fleet.by_rating[Rating.RED],
+        "median_ev": fleet.median_ev,
+        "median_spi": fleet.median_spi,
+        "tasks_overdue": fleet.counts[ClockState.OVERDUE],
+        "kev_overdue": sum(v["kev_overdue"] for v in values.values()),
+        "ai_coverage": _fleet_coverage(values),
+    }
+    snapshot_date = local_date(now, schedule.tz)
+    if kind == ReadinessRun.Kind.DAILY:
+        # One point a day: a retried or repeated daily job replaces that day's point.
+        ReadinessRun.objects.filter(
+            directive=directive, kind=kind, snapshot_date=snapshot_date
+        ).delete()
+    run = ReadinessRun.objects.create(
+        directive=directive, kind=kind, snapshot_date=snapshot_date, **run_values
+    )
+    ReadinessSnapshot.objects.bulk_create(
+        [
+            ReadinessSnapshot(run=run, directive=directive, agency_id=agency_id, **figures)
+            for agency_id, figures in values.items()
+        ],
+        batch_size=1000,
+    )
+    return run
+
+
+def _fleet_coverage(values: dict[int, dict]) -> float | None:
+    shares = [v["ai_coverage"] for v in values.values() if v["ai_coverage"] is not None]
+    return sum(shares) / len(shares) if shares else None
+
+
+def readiness_recompute(
+    *,
+    directive: Directive | None = None,
+    now: datetime | None = None,
+    agency_ids: list[int] | None = None,
+    keep_as: str | None = None,
+) -> RecomputeResult:
+    """Recompute readiness for every agency (or those given): derive the progress of
+    derived tasks, compute each agency's figures with the pure rules, store them as current
+    figures, and, with `keep_as` (a ReadinessRun kind), keep them as a run of snapshots.
+    The number of queries does not depend on the number of agencies.
+
+    Reading happens before the write transaction; derived progress is only written to rows
+    whose version is unchanged since they were read (checked under a row lock)."""
+    directive = directive or directive_current()
+    now = now or timezone.now()
+    schedule = directive_schedule(directive=directive)
+    day = schedule.clock(now).day_number
+    gathered = gather(directive=directive, schedule=schedule, now=now, agency_ids=agency_ids)
+    settings_ = clock_settings()
+    results: dict[int, AgencyFigures] = {}
+    values: dict[int, dict] = {}
+    for agency_id, inputs in gathered.agencies.items():
+        figures = agency_figures(
+            inputs.tasks, issued_at=schedule.issued_at, now=now, settings=settings_,
+            agency=agency_id,
+        )  # fmt: skip
+        results[agency_id] = figures
+        values[agency_id] = figure_values(figures, inputs, schedule, now, day)
+    fleet = fleet_figures(results.values())
+    run = None
+    with transaction.atomic():
+        derived = _store_derived(gathered.changes, now)
+        _store_current(directive, values, now)
+        if keep_as is not None:
+            run = readiness_run_store(directive, keep_as, fleet, values, schedule, now, day)
+    return RecomputeResult(directive, now, results, fleet, derived, run)
+
+
+def agency_figures_refresh(
+    *, agency_id: int, now: datetime | None = None
+) -> AgencyReadiness | None:
+    """Recompute one agency's figures at once (after a change to its tasks, deployments or
+    remediation), so its screens never show stale figures. None for an agency that has no
+    task of the directive (a department, or one not yet assigned)."""
+    result = readiness_recompute(agency_ids=[agency_id], now=now)
+    return AgencyReadiness.objects.filter(agency_id=agency_id, directive=result.directive).first()
+
+
+def agency_figures_refresh_on_commit(*, agency_id: int) -> None:
+    """Refresh after the surrounding transaction commits (and before the response)."""
+    transaction.on_commit(lambda: agency_figures_refresh(agency_id=agency_id))

@@ -1,0 +1,186 @@
+"""Fleet recompute against a floor: one hand-written SQL statement computing the same EV and
+PV per agency, derived tasks included (coverage from deployments, KEV from remediation)."""
+
+import statistics
+import time
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.agencies.models import Agency
+from apps.directives.selectors import directive_current
+from apps.readiness.services import readiness_recompute
+
+FLOOR_SQL = """
+WITH d AS (
+    SELECT id, issued_at, time_zone FROM directives_directive WHERE id = %(directive)s
+), ms AS (
+    SELECT m.id,
+           (((d.issued_at AT TIME ZONE d.time_zone)::date + m.day_offset + 1)::timestamp
+             AT TIME ZONE d.time_zone) - interval '1 microsecond' AS due
+    FROM directives_milestone m JOIN d ON m.directive_id = d.id
+), mw AS (
+    SELECT ms.id, ms.due,
+           COALESCE(LAG(ms.due) OVER (ORDER BY ms.due), (SELECT issued_at FROM d)) AS start
+    FROM ms
+), t AS (
+    SELECT at.id, at.agency_id, tk.weight, tk.measure, tk.coverage_target,
+           tk.coverage_category, at.status, at.percent, a.endpoint_count, mw.start,
+           d.time_zone,
+           at.status = 'not_applicable' AND at.na_accepted_at IS NOT NULL AS excluded,
+           COALESCE(((at.extended_due + 1)::timestamp AT TIME ZONE d.time_zone)
+                    - interval '1 microsecond', mw.due) AS due
+    FROM tracking_agencytask at
+    JOIN directives_task tk ON tk.id = at.task_id
+    JOIN mw ON mw.id = tk.milestone_id
+    JOIN agencies_agency a ON a.id = at.agency_id
+    CROSS JOIN d
+    WHERE tk.directive_id = d.id
+), kev AS (
+    -- One scan of the remediation records: counts per agency for every KEV cut-off date
+    -- (the columns are generated from the cut-off list: one pair of counts per date).
+    SELECT r.agency_id, {cutoff_columns}
+    FROM clearinghouse_remediation r
+    JOIN clearinghouse_vulnerability v ON v.id = r.vulnerability_id
+    GROUP BY r.agency_id
+), kev_total AS (
+    SELECT {total_columns} FROM clearinghouse_vulnerability v
+), cov AS (
+    SELECT dp.agency_id, tl.category, sum(dp.endpoints_covered) AS covered
+    FROM deployments_tooldeployment dp
+    JOIN deployments_defensetool tl ON tl.id = dp.tool_id
+    WHERE dp.stage = 'operational' AND tl.ai_enabled
+    GROUP BY dp.agency_id, tl.category
+), c AS (
+    SELECT t.agency_id, t.weight, t.excluded,
+           CASE
+             WHEN t.measure = 'manual' OR t.status = 'not_applicable' THEN
+               CASE WHEN t.status IN ('completed', 'verified') THEN 1.0 ELSE t.percent / 100.0 END
+             WHEN t.measure = 'tool_coverage' THEN
+               CASE WHEN t.endpoint_count = 0 THEN 0.0
+                    ELSE floor(100 * LEAST(1.0, LEAST(t.endpoint_count, COALESCE(cov.covered, 0))
+                               / (t.coverage_target * t.endpoint_count))) / 100.0 END
+             ELSE
+               CASE WHEN {due_total} - COALESCE({not_affected}, 0) = 0 THEN 1.0
+                    ELSE floor(100.0 * COALESCE({closed}, 0)
+                               / ({due_total} - COALESCE({not_affected}, 0))) / 100.0 END
+           END AS credit,
+           CASE
+             WHEN t.due <= t.start THEN CASE WHEN %(now)s >= t.due THEN 1.0 ELSE 0.0 END
+             ELSE LEAST(1.0, GREATEST(0.0, EXTRACT(EPOCH FROM (%(now)s - t.start))
+                                           / EXTRACT(EPOCH FROM (t.due - t.start))))
+           END AS planned
+    FROM t
+    LEFT JOIN kev ON kev.agency_id = t.agency_id
+    CROSS JOIN kev_total kt
+    LEFT JOIN cov ON cov.agency_id = t.agency_id AND cov.category = t.coverage_category
+)
+SELECT agency_id,
+       sum(weight * credit) FILTER (WHERE NOT excluded)
+         / NULLIF(sum(weight) FILTER (WHERE NOT excluded), 0) AS ev,
+       sum(weight * planned) FILTER (WHERE NOT excluded)
+         / NULLIF(sum(weight) FILTER (WHERE NOT excluded), 0) AS pv
+FROM c
+GROUP BY agency_id
+"""
+
+
+def floor_sql(cutoffs: list[date]) -> str:
+    """The floor statement for the given KEV cut-off dates (the distinct local due dates of
+    the KEV tasks, milestone or extension), written out as conditional aggregates."""
+    cutoff_columns, total_columns = [], []
+    pick = {"closed": [], "not_affected": [], "due_total": []}
+    for i, cutoff in enumerate(cutoffs):
+        day = f"DATE '{cutoff.isoformat()}'"
+        cutoff_columns += [
+            f"count(*) FILTER (WHERE v.due_date <= {day} "
+            f"AND r.status IN ('remediated', 'mitigated')) AS closed{i}",
+            f"count(*) FILTER (WHERE v.due_date <= {day} "
+            f"AND r.status = 'not_affected') AS not_affected{i}",
+        ]
+        total_columns.append(f"count(*) FILTER (WHERE v.due_date <= {day}) AS due_total{i}")
+        when = f"WHEN (t.due AT TIME ZONE t.time_zone)::date = {day} THEN"
+        pick["closed"].append(f"{when} kev.closed{i}")
+        pick["not_affected"].append(f"{when} kev.not_affected{i}")
+        pick["due_total"].append(f"{when} kt.due_total{i}")
+    return FLOOR_SQL.format(
+        cutoff_columns=",\n           ".join(cutoff_columns or ["0 AS none"]),
+        total_columns=", ".join(total_columns or ["0 AS none"]),
+        **{k: f"(CASE {' '.join(v)} END)" if v else "0" for k, v in pick.items()},
+    )
+
+
+def floor_ev_pv(*, directive_id: int, now, cutoffs: list[date]) -> dict[int, tuple[float, float]]:
+    """EV and PV per agency by one SQL statement (the benchmark's floor and a cross-check)."""
+    with connection.cursor() as cursor:
+        cursor.execute(floor_sql(cutoffs), {"directive": directive_id, "now": now})
+        return {a: (float(ev or 0), float(pv or 0)) for a, ev, pv in cursor.fetchall()}
+
+
+def kev_cutoffs(directive) -> list[date]:
+    """Distinct local due dates of the directive's KEV tasks across agencies."""
+    from apps.directives.selectors import directive_schedule
+    from apps.readiness.clock import effective_due, local_date
+    from apps.tracking.models import AgencyTask
+
+    schedule = directive_schedule(directive=directive)
+    pairs = (
+        AgencyTask.objects.filter(task__directive=directive, task__measure="kev_remediation")
+        .values_list("task__milestone_id", "extended_due")
+        .distinct()
+    )
+    return sorted(
+        {
+            local_date(
+                effective_due(milestone_due=schedule.windows[m][1], extension_date=ext,
+                              tz=schedule.tz),
+                schedule.tz,
+            )
+            for m, ext in pairs
+        }
+    )  # fmt: skip
+
+
+def run(repeat: int = 5) -> list[str]:
+    directive = directive_current()
+    agencies = Agency.objects.exclude(kind=Agency.Kind.DEPARTMENT).count()
+    readiness_recompute(directive=directive)  # warm-up; stores derived progress once
+    cutoffs = kev_cutoffs(directive)
+    recompute, floor = [], []
+    for _ in range(repeat):
+        now = timezone.now()
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            result = readiness_recompute(directive=directive, now=now)
+        recompute.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        reference = floor_ev_pv(directive_id=directive.pk, now=now, cutoffs=cutoffs)
+        floor.append(time.perf_counter() - started)
+        worst = max(
+            max(abs(f.ev - reference[a][0]), abs(f.pv - reference[a][1]))
+            for a, f in result.agencies.items()
+        )
+        assert worst < 1e-9, f"floor and engine disagree by {worst}"
+    single = []
+    agency_id = next(iter(result.agencies))
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as one:
+            readiness_recompute(directive=directive, agency_ids=[agency_id])
+        single.append(time.perf_counter() - started)
+    med, low = statistics.median(recompute), statistics.median(floor)
+    return [
+        f"### Readiness recompute ({agencies} agencies, median of {repeat})",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| fleet recompute (gather, derive, score, store) | {med * 1000:.0f} ms |",
+        f"| queries of a fleet recompute | {len(queries)} |",
+        f"| floor: one SQL statement computing the same EV and PV | {low * 1000:.0f} ms |",
+        f"| ratio recompute / floor | {med / low:.2f} (target ≤ 1.5) |",
+        f"| one agency's refresh | {statistics.median(single) * 1000:.0f} ms, {len(one)} queries |",
+        f"| largest EV/PV difference engine vs floor | {worst:.1e} |",
+        "",
+    ]

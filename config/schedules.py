@@ -1,0 +1,51 @@
+"""Every periodic job of the portal, declared in one place. `manage.py sync_schedules`
+(run by `make run` and after each deploy) writes them to django-celery-beat's tables, where
+operators can adjust them in the admin; a later sync restores these definitions."""
+
+from dataclasses import dataclass
+
+# Wall-clock jobs run in the directive's time zone, so "08:00" stays 08:00 across DST.
+SCHEDULE_TIME_ZONE = "America/New_York"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str
+    every_minutes: int | None = None
+    at: str | None = None  # "HH:MM" daily, in SCHEDULE_TIME_ZONE
+    description: str = ""
+
+
+JOBS = (
+    Job(
+        name="Recompute readiness",
+        task="readiness.recompute_fleet",
+        every_minutes=15,
+        description="Every agency's figures against the 30-day clock (set-based).",
+    ),
+    Job(
+        name="Daily readiness snapshot",
+        task="readiness.daily_snapshot",
+        at="00:05",
+        description="Keeps the day's figures of every agency as a point of the time series.",
+    ),
+    Job(
+        name="Import the KEV feed",
+        task="clearinghouse.import_kev_feed",
+        at="05:30",
+        description="Validated, all-or-nothing import from KEV_FEED_URL, then a recompute.",
+    ),
+    Job(
+        name="Daily fleet report",
+        task="reports.daily_fleet_report",
+        at="06:00",
+        description="The leadership PDF of the whole fleet.",
+    ),
+    Job(
+        name="Reminders",
+        task="notices.send_reminders",
+        at="08:00",
+        description="Due within 3 days, overdue, returned (CISOs); turned red (oversight).",
+    ),
+)
