@@ -15,5 +15,6 @@ urlpatterns = [
     path("agencies/<int:agency_id>/deployments/", include("apps.deployments.urls")),
     path("agencies/<int:agency_id>/vulnerabilities/", include("apps.clearinghouse.urls")),
     path("fleet/", include("apps.readiness.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,6 +32,7 @@ from apps.deployments.services import defense_tool_catalog_load
 from apps.directives.models import Directive, Task
 from apps.directives.services import directive_load, directive_reissue
 from apps.readiness.clock import local_date
+from apps.readiness.models import ReadinessRun
 from apps.readiness.services import readiness_recompute
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
 from apps.tracking.services import agency_tasks_assign
@@ -135,7 +136,8 @@ def seed_demo(*, day: int, seed: int, explicit_day: bool, now: datetime | None =
     wanted = local_date(now, tz) - timedelta(days=day)
     current = local_date(directive.issued_at, tz)
     fresh = not AgencyTask.objects.filter(task__directive=directive).exists()
-    if current != wanted and (fresh or explicit_day):
+    reissued = current != wanted and (fresh or explicit_day)
+    if reissued:
         directive_reissue(directive=directive, issued_on=wanted)
         if not fresh:
             _shift_demo_dates(directive, wanted - current)
@@ -148,8 +150,13 @@ def seed_demo(*, day: int, seed: int, explicit_day: bool, now: datetime | None =
     )  # fmt: skip
     if created["remediations"]:
         analyze_tables()
-    readiness_recompute(directive=directive, now=now)
-    history = demo_history_backfill(directive=directive, now=now)
+    history = 0
+    if reissued or any(created.values()):
+        # Figures for the new demo at once; a second run with nothing new changes nothing.
+        if reissued and not fresh:
+            ReadinessRun.objects.filter(directive=directive, kind=ReadinessRun.Kind.DAILY).delete()
+        readiness_recompute(directive=directive, now=now)
+        history = demo_history_backfill(directive=directive, now=now)
     return {
         "directive": directive, "logins": logins, "agencies": len(units), "history": history,
         **created,

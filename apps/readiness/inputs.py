@@ -105,6 +105,13 @@ class Gathered:
     changes: list[DerivedChange]
 
 
+def task_meta(task: Task) -> TaskMeta:
+    return TaskMeta(
+        task.pk, task.code, task.milestone_id, task.weight, task.measure, task.coverage_target,
+        task.coverage_category,
+    )  # fmt: skip
+
+
 def task_metas(directive: Directive) -> dict[int, TaskMeta]:
     return {
         t.id: t

@@ -289,3 +289,32 @@ def agency_figures_refresh(
 def agency_figures_refresh_on_commit(*, agency_id: int) -> None:
     """Refresh after the surrounding transaction commits (and before the response)."""
     transaction.on_commit(lambda: agency_figures_refresh(agency_id=agency_id))
+
+
+@transaction.atomic
+def readiness_run_freeze(
+    *, directive: Directive, kind: str = ReadinessRun.Kind.REPORT, now: datetime | None = None
+) -> ReadinessRun:
+    """Keep the current figures of every agency as a run, unchanged from what the screens
+    show at this moment (a report's frozen basis). Copies rows; computes nothing, so it is
+    cheap enough for a web request."""
+    now = now or timezone.now()
+    schedule = directive_schedule(directive=directive)
+    rows = list(AgencyReadiness.objects.filter(directive=directive))
+    values = {r.agency_id: {f: getattr(r, f) for f in FIGURE_FIELDS} for r in rows}
+    fleet = fleet_figures(
+        AgencyFigures(
+            agency=r.agency_id, ev=r.ev, pv=r.pv, spi=r.spi, earned_weight=r.earned_weight,
+            planned_weight=r.planned_weight, weight_total=r.weight_total, earned_schedule=None,
+            spi_t=None, plan_end=None, forecast=r.forecast_at, rating=r.rating, states={},
+            counts={
+                ClockState.DONE: r.tasks_done, ClockState.LATE: r.tasks_late,
+                ClockState.OVERDUE: r.tasks_overdue, ClockState.AT_RISK: r.tasks_at_risk,
+                ClockState.ON_TRACK: r.tasks_on_track,
+                ClockState.NOT_APPLICABLE: r.tasks_not_applicable,
+            },
+        )
+        for r in rows
+    )  # fmt: skip
+    day = schedule.clock(now).day_number
+    return readiness_run_store(directive, kind, fleet, values, schedule, now, day)

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from apps.agencies.models import Agency
 from apps.clearinghouse.models import FeedImport, Remediation, Vulnerability
@@ -9,6 +10,7 @@ from apps.core.fixtures import fixture_path
 from apps.demo.services import load_reference_data
 from apps.deployments.models import DefenseTool, ToolDeployment
 from apps.directives.models import Directive, Milestone, Task
+from apps.readiness.models import AgencyReadiness, ReadinessRun
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +70,11 @@ def _fingerprint():
             str(m.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()),
         )
         for m in models
-    } | {"issued_at": str(Directive.objects.get().issued_at)}
+    } | {
+        "issued_at": str(Directive.objects.get().issued_at),
+        "runs": list(ReadinessRun.objects.values_list("pk", "computed_at")),
+        "figures": list(AgencyReadiness.objects.values_list("computed_at", flat=True).distinct()),
+    }
 
 
 def test_seed_demo_twice_changes_nothing_the_second_time(capsys):
@@ -95,7 +101,12 @@ def test_seed_demo_gives_agencies_a_realistic_spread():
     assert AgencyTask.objects.filter(extended_due__isnull=False).exists()
     assert ToolDeployment.objects.filter(stage="operational", tool__ai_enabled=True).exists()
     assert Remediation.objects.filter(status="remediated").exists()
-    # Every completion lies in the past and within the directive's window.
+    # Every completion lies in the past, and a reported one within the directive's window
+    # (coverage reached with tools live before the directive is done since then).
     directive = Directive.objects.get()
     done = AgencyTask.objects.filter(completed_at__isnull=False)
-    assert not done.filter(completed_at__lt=directive.issued_at).exists()
+    assert not done.filter(completed_at__gt=timezone.now()).exists()
+    assert not done.filter(task__measure="manual", completed_at__lt=directive.issued_at).exists()
+    # The figures are computed and the burn-up has its past days.
+    assert AgencyReadiness.objects.count() == 308
+    assert ReadinessRun.objects.filter(kind="daily").count() == 12

@@ -1,5 +1,5 @@
 """The readiness engine on the real database: derived tasks, stored figures, and hand-computed
-cases of the clock issue's rules (see tests/readiness/conftest.py for the small directive)."""
+cases of the clock issue's rules (see tests/world.py for the small directive)."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,8 +18,8 @@ from tests.accounts.factories import OversightFactory
 from tests.agencies.factories import AgencyFactory
 from tests.clearinghouse.factories import RemediationFactory
 from tests.deployments.factories import ToolDeploymentFactory
-from tests.world import et
 from tests.tracking.factories import AgencyTaskFactory
+from tests.world import et
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +304,19 @@ def test_the_issue_time_is_utc_and_deadlines_are_eastern(world):
 def test_refreshing_an_agency_without_tasks_is_a_no_op(world):
     assert agency_figures_refresh(agency_id=AgencyFactory().pk, now=DAY4) is None
     assert not AgencyReadiness.objects.exists()
+
+
+def test_a_frozen_run_copies_the_current_figures_without_recomputing(world):
+    assign(world, t1={"status": "in_progress", "percent": 50})
+    readiness_recompute(directive=world.directive, now=DAY4)
+    current = AgencyReadiness.objects.get()
+    from apps.readiness.services import readiness_run_freeze
+
+    with CaptureQueriesContext(connection) as queries:
+        run = readiness_run_freeze(directive=world.directive, now=DAY4 + timedelta(hours=3))
+    snapshot = run.snapshots.get()
+    assert (snapshot.ev, snapshot.pv, snapshot.rating) == (current.ev, current.pv, current.rating)
+    assert snapshot.computed_at == current.computed_at  # when the figures were computed
+    assert run.kind == "report"
+    assert run.ev == pytest.approx(current.ev)
+    assert len(queries) <= 6

@@ -24,8 +24,8 @@ from tests.accounts.factories import OversightFactory
 from tests.agencies.factories import AgencyFactory
 from tests.clearinghouse.factories import RemediationFactory
 from tests.deployments.factories import ToolDeploymentFactory
-from tests.world import et
 from tests.tracking.factories import AgencyTaskFactory
+from tests.world import et
 
 pytestmark = pytest.mark.django_db
 

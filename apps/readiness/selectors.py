@@ -1,0 +1,281 @@
+"""Reads of readiness figures for dashboards and reports.
+
+Every function reads either the current figures (AgencyReadiness) or, given a ReadinessRun,
+the figures frozen in its snapshots, so a PDF report shows exactly what the fleet looked like
+when it was requested. Counts of queries are constant: aggregates and one page of rows."""
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from apps.accounts.models import User
+from apps.agencies.models import Agency
+from apps.directives.models import Directive
+from apps.readiness.inputs import task_input, task_meta, task_row
+from apps.readiness.models import AgencyReadiness, Rating, ReadinessRun, ReadinessSnapshot
+from apps.readiness.scoring import TaskInput
+
+RATING_ORDER = Case(
+    When(rating=Rating.RED, then=Value(0)),
+    When(rating=Rating.AMBER, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def figures_queryset(*, directive: Directive, run: ReadinessRun | None = None) -> QuerySet:
+    """Per-agency figures: current, or frozen in `run`. Rows carry their agency and its
+    department (select_related) and a `risk` rank (red, then amber, then green)."""
+    if run is not None:
+        qs = ReadinessSnapshot.objects.filter(run=run)
+    else:
+        qs = AgencyReadiness.objects.filter(directive=directive)
+    return qs.select_related("agency", "agency__parent").annotate(risk=RATING_ORDER)
+
+
+@dataclass(frozen=True)
+class FleetOverview:
+    """The fleet's KPIs: sums of weighted sums (never averages of agency ratios)."""
+
+    agencies: int
+    ev: float
+    pv: float
+    spi: float | None
+    green: int
+    amber: int
+    red: int
+    median_ev: float | None
+    median_spi: float | None
+    tasks_overdue: int
+    tasks_at_risk: int
+    kev_overdue: int
+    ai_coverage: float | None
+    computed_at: datetime | None
+
+    @property
+    def rated(self) -> int:
+        return self.green + self.amber + self.red
+
+
+def fleet_overview(
+    *, directive: Directive, run: ReadinessRun | None = None, agency_ids=None
+) -> FleetOverview:
+    """KPIs of the fleet (or of the given agencies) in two queries."""
+    qs = figures_queryset(directive=directive, run=run)
+    if agency_ids is not None:
+        qs = qs.filter(agency_id__in=agency_ids)
+    totals = qs.aggregate(
+        agencies=Count("id"),
+        earned=Coalesce(Sum("earned_weight"), 0.0, output_field=FloatField()),
+        planned=Coalesce(Sum("planned_weight"), 0.0, output_field=FloatField()),
+        weight=Coalesce(Sum("weight_total"), 0.0, output_field=FloatField()),
+        green=Count("id", filter=Q(rating=Rating.GREEN)),
+        amber=Count("id", filter=Q(rating=Rating.AMBER)),
+        red=Count("id", filter=Q(rating=Rating.RED)),
+        tasks_overdue=Coalesce(Sum("tasks_overdue"), 0),
+        tasks_at_risk=Coalesce(Sum("tasks_at_risk"), 0),
+        kev_overdue=Coalesce(Sum("kev_overdue"), 0),
+        ai_coverage=Avg("ai_coverage"),
+    )
+    evs, spis, stamps = [], [], []
+    for ev, spi, weight, stamp in qs.values_list("ev", "spi", "weight_total", "computed_at"):
+        if weight:
+            evs.append(ev)
+        if spi is not None:
+            spis.append(spi)
+        stamps.append(stamp)
+    weight, planned = totals["weight"], totals["planned"]
+    return FleetOverview(
+        agencies=totals["agencies"],
+        ev=totals["earned"] / weight if weight else 0.0,
+        pv=planned / weight if weight else 0.0,
+        spi=totals["earned"] / planned if planned > 0 else None,
+        green=totals["green"],
+        amber=totals["amber"],
+        red=totals["red"],
+        median_ev=statistics.median(evs) if evs else None,
+        median_spi=statistics.median(spis) if spis else None,
+        tasks_overdue=totals["tasks_overdue"],
+        tasks_at_risk=totals["tasks_at_risk"],
+        kev_overdue=totals["kev_overdue"],
+        ai_coverage=totals["ai_coverage"],
+        computed_at=min(stamps) if stamps else None,
+    )
+
+
+@dataclass(frozen=True)
+class Burnup:
+    days: list[int]
+    ev: list[float | None]
+    pv: list[float | None]
+
+
+def fleet_burnup(*, directive: Directive, until: date | None = None) -> Burnup:
+    """Fleet EV and PV by directive day, from the daily snapshot series (one query)."""
+    runs = ReadinessRun.objects.filter(directive=directive, kind=ReadinessRun.Kind.DAILY)
+    if until is not None:
+        runs = runs.filter(snapshot_date__lte=until)
+    points = {day: (ev, pv) for day, ev, pv in runs.values_list("day_number", "ev", "pv")}
+    days = list(range(directive.window_days + 1))
+    return Burnup(
+        days=days,
+        ev=[points[d][0] if d in points else None for d in days],
+        pv=[points[d][1] if d in points else None for d in days],
+    )
+
+
+AGENCY_SORTS = {
+    "risk": ("risk", "spi", "ev", "agency__name"),
+    "rating": ("risk", "agency__name"),
+    "ev": ("ev", "agency__name"),
+    "-ev": ("-ev", "agency__name"),
+    "spi": (F("spi").asc(nulls_first=True), "agency__name"),
+    "-spi": (F("spi").desc(nulls_last=True), "agency__name"),
+    "name": ("agency__name",),
+    "-name": ("-agency__name",),
+}
+
+
+def agency_figures_list(
+    *,
+    directive: Directive,
+    run: ReadinessRun | None = None,
+    department: int | None = None,
+    tier: str | None = None,
+    rating: str | None = None,
+    search: str = "",
+    sort: str = "risk",
+) -> QuerySet:
+    """The agency table: filtered, searched and sorted in the database (paginate it)."""
+    qs = figures_queryset(directive=directive, run=run)
+    if department:
+        qs = qs.filter(Q(agency__parent_id=department) | Q(agency_id=department))
+    if tier:
+        qs = qs.filter(agency__tier=tier)
+    if rating:
+        qs = qs.filter(rating=rating)
+    if search:
+        qs = qs.filter(
+            Q(agency__name__icontains=search)
+            | Q(agency__abbreviation__iexact=search)
+            | Q(agency__parent__name__icontains=search)
+            | Q(agency__parent__abbreviation__iexact=search)
+        )
+    return qs.order_by(*AGENCY_SORTS.get(sort, AGENCY_SORTS["risk"]))
+
+
+def departments_with_units() -> QuerySet[Agency]:
+    return Agency.objects.filter(kind=Agency.Kind.DEPARTMENT).order_by("name")
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    key: str
+    label: str
+    agency: Agency | None
+    overview: FleetOverview
+
+
+def rollup_by_department(
+    *, directive: Directive, run: ReadinessRun | None = None
+) -> list[GroupFigures]:
+    """The fleet's figures per department (its bureaus summed) and for independent agencies
+    as one group, in two queries whatever the number of departments."""
+    qs = figures_queryset(directive=directive, run=run)
+    groups = (
+        qs.values("agency__parent_id")
+        .annotate(
+            agencies=Count("id"),
+            earned=Sum("earned_weight"),
+            planned=Sum("planned_weight"),
+            weight=Sum("weight_total"),
+            green=Count("id", filter=Q(rating=Rating.GREEN)),
+            amber=Count("id", filter=Q(rating=Rating.AMBER)),
+            red=Count("id", filter=Q(rating=Rating.RED)),
+            tasks_overdue=Sum("tasks_overdue"),
+            tasks_at_risk=Sum("tasks_at_risk"),
+            kev_overdue=Sum("kev_overdue"),
+            ai_coverage=Avg("ai_coverage"),
+        )
+        .order_by()
+    )
+    departments = {a.pk: a for a in Agency.objects.filter(kind=Agency.Kind.DEPARTMENT)}
+    out = []
+    for g in groups:
+        parent = departments.get(g["agency__parent_id"])
+        weight, planned = g["weight"] or 0, g["planned"] or 0
+        overview = FleetOverview(
+            agencies=g["agencies"],
+            ev=(g["earned"] or 0) / weight if weight else 0.0,
+            pv=planned / weight if weight else 0.0,
+            spi=(g["earned"] or 0) / planned if planned > 0 else None,
+            green=g["green"],
+            amber=g["amber"],
+            red=g["red"],
+            median_ev=None,
+            median_spi=None,
+            tasks_overdue=g["tasks_overdue"] or 0,
+            tasks_at_risk=g["tasks_at_risk"] or 0,
+            kev_overdue=g["kev_overdue"] or 0,
+            ai_coverage=g["ai_coverage"],
+            computed_at=None,
+        )
+        if parent is None:
+            out.append(GroupFigures("independent", "Independent agencies", None, overview))
+        else:
+            out.append(GroupFigures(str(parent.pk), parent.display_name, parent, overview))
+    return sorted(out, key=lambda g: (g.agency is None, -g.overview.red, g.label))
+
+
+@dataclass(frozen=True)
+class AgencyStanding:
+    """One agency's current figures beside the fleet's medians (no other agency is named)."""
+
+    figures: AgencyReadiness | None
+    median_ev: float | None
+    median_spi: float | None
+
+
+def agency_standing(*, agency: Agency, directive: Directive) -> AgencyStanding:
+    """An agency's current figures (None before the first computation) and the fleet
+    medians of EV and SPI, in two queries."""
+    figures = AgencyReadiness.objects.filter(agency=agency, directive=directive).first()
+    evs, spis = [], []
+    for ev, spi, weight in AgencyReadiness.objects.filter(directive=directive).values_list(
+        "ev", "spi", "weight_total"
+    ):
+        if weight:
+            evs.append(ev)
+        if spi is not None:
+            spis.append(spi)
+    return AgencyStanding(
+        figures=figures,
+        median_ev=statistics.median(evs) if evs else None,
+        median_spi=statistics.median(spis) if spis else None,
+    )
+
+
+def task_inputs(*, agency_tasks, schedule) -> list[TaskInput]:
+    """The pure rules' view of AgencyTask objects (their `task` loaded), for showing each
+    task's effective due and clock state; same construction as the fleet computation."""
+    return [task_input(task_row(at), task_meta(at.task), schedule) for at in agency_tasks]
+
+
+def user_sees_fleet(user: User) -> bool:
+    """Fleet-wide pages (every agency's name and figures): oversight and leadership only."""
+    return user.is_authenticated and user.sees_all_agencies
