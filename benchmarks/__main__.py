@@ -63,12 +63,19 @@ def main() -> int:
 
     from benchmarks import registry
 
-    lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.agencies} agencies", "", machine(), ""]
+    lines = [
+        f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {args.agencies} agencies",
+        "",
+        machine(),
+        "",
+    ]
     call_command("migrate", verbosity=0)
     if made:
         started = time.perf_counter()
         call_command("load_fleet", agencies=args.agencies, seed=7, verbosity=0)
-        lines.append(f"- load_fleet --agencies {args.agencies}: {time.perf_counter() - started:.1f} s")
+        lines.append(
+            f"- load_fleet --agencies {args.agencies}: {time.perf_counter() - started:.1f} s"
+        )
     for name, bench in registry.BENCHMARKS.items():
         if args.names and name not in args.names:
             continue

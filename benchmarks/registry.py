@@ -1,7 +1,8 @@
 """The benchmarks `make bench` runs, in order."""
 
-from benchmarks import readiness
+from benchmarks import dashboard, readiness
 
 BENCHMARKS = {
     "readiness": readiness.run,
+    "dashboard": dashboard.run,
 }

@@ -9,3 +9,13 @@ def _media_root(settings, tmp_path):
 
 # The small directive most readiness, reminder and report tests share (tests/world.py).
 from tests.world import world  # noqa: E402, F401
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached dashboard pieces of one test never answer another.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

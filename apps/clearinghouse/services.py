@@ -1,12 +1,21 @@
 import logging
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.agencies.models import Agency
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record_many, changes_between, snapshot
 from apps.clearinghouse.feeds import KevCatalog, fetch_feed, parse_kev
-from apps.clearinghouse.models import FeedImport, Vulnerability
-from apps.core.errors import ImportRejected
+from apps.clearinghouse.models import FeedImport, Remediation, Vulnerability
+from apps.core.errors import DomainError, ImportRejected
+from apps.readiness.services import agency_figures_refresh
+from apps.tracking.permissions import can_edit_agency
 
 logger = logging.getLogger(__name__)
 
@@ -79,3 +88,170 @@ def kev_import(*, source: str) -> FeedImport:
         ]
     )
     return run
+
+
+# --- Remediation ---------------------------------------------------------------------------
+
+# What an agency can assert about an entry. "Not assessed" is no row, so it is not a mark.
+MARK_STATUSES = (
+    Remediation.Status.NOT_AFFECTED,
+    Remediation.Status.AFFECTED,
+    Remediation.Status.MITIGATED,
+    Remediation.Status.REMEDIATED,
+)
+REMEDIATION_AUDITED = ("status", "resolved_on", "note")
+# A page shows 50 entries; this bounds one request (and its audit rows) well above that.
+MARK_MAX_ENTRIES = 500
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    """What a bulk mark did: rows created (first assessment), changed, and already so."""
+
+    status: str
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+
+def _refresh_figures_on_commit(agency_id: int) -> None:
+    # KEV tasks derive from remediation: recompute the agency's figures once committed.
+    transaction.on_commit(lambda: agency_figures_refresh(agency_id=agency_id))
+
+
+def _label(status: str) -> str:
+    return Remediation.Status(status).label.lower()
+
+
+def _validate_mark(*, status: str, resolved_on: date | None, today: date, count: int) -> None:
+    if status not in MARK_STATUSES:
+        allowed = ", ".join(_label(s) for s in MARK_STATUSES)
+        raise DomainError(f"Entries can be marked {allowed}.", field="status")
+    if count == 0:
+        raise DomainError("Select at least one entry to mark.", field="vulnerabilities")
+    if count > MARK_MAX_ENTRIES:
+        raise DomainError(
+            f"Mark at most {MARK_MAX_ENTRIES} entries at a time ({count} selected).",
+            field="vulnerabilities",
+        )
+    if status in Remediation.CLOSED_STATUSES:
+        if resolved_on is None:
+            raise DomainError(
+                f"Give the date the entries were {_label(status)}.", field="resolved_on"
+            )
+        if resolved_on > today:
+            raise DomainError(
+                f"The date {resolved_on:%b} {resolved_on.day}, {resolved_on.year} is in the "
+                f"future; mark entries {_label(status)} once the work is done.",
+                field="resolved_on",
+            )
+    elif resolved_on is not None:
+        raise DomainError(
+            f"A date applies only to mitigated or remediated entries; leave it empty to mark "
+            f"them {_label(status)}.",
+            field="resolved_on",
+        )
+
+
+@transaction.atomic
+def remediation_mark_bulk(
+    *,
+    agency: Agency,
+    actor: User,
+    vulnerability_ids: Iterable[int],
+    status: str,
+    resolved_on: date | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> MarkResult:
+    """Mark the selected clearinghouse entries with one status for the agency (its CISO only).
+
+    All or nothing: any bad input (unknown status, missing or future date for mitigated or
+    remediated, a date for the others, an entry that does not exist) raises DomainError and
+    changes nothing. Entries not yet assessed get their row; entries already so are left
+    alone. One audit row per changed entry, all written in one query. A blank note keeps
+    each entry's existing note."""
+    now = now or timezone.now()
+    # Views check this through agency_get_for_editor; the service refuses on its own too.
+    if not can_edit_agency(user=actor, agency_id=agency.pk):
+        raise PermissionDenied("Only the agency's CISO can mark its vulnerabilities.")
+    ids = sorted(set(vulnerability_ids))
+    # Dates are typed in the portal's display zone, so "the future" is judged there.
+    _validate_mark(
+        status=status, resolved_on=resolved_on, today=timezone.localdate(now), count=len(ids)
+    )
+    note = note.strip()
+    # One writer per agency at a time: two bulk marks can then never both create a row for
+    # the same entry (the unique constraint would fail one of them half-way).
+    Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk").get()
+    cves = dict(Vulnerability.objects.filter(pk__in=ids).values_list("pk", "cve_id"))
+    if len(cves) != len(ids):
+        missing = len(ids) - len(cves)
+        raise DomainError(
+            f"{missing} selected entr{'y is' if missing == 1 else 'ies are'} no longer in the "
+            "catalog; reload the list and select again.",
+            field="vulnerabilities",
+        )
+    existing = {
+        r.vulnerability_id: r
+        for r in Remediation.objects.select_for_update().filter(
+            agency=agency, vulnerability_id__in=ids
+        )
+    }
+    unassessed = {"status": Remediation.Status.NOT_ASSESSED.value, "resolved_on": None, "note": ""}
+    to_create: list[Remediation] = []
+    to_update: list[Remediation] = []
+    befores: dict[int, dict] = {}
+    for vulnerability_id in ids:
+        row = existing.get(vulnerability_id)
+        if row is None:
+            row = Remediation(agency=agency, vulnerability_id=vulnerability_id)
+            befores[vulnerability_id] = unassessed
+            to_create.append(row)
+        else:
+            befores[vulnerability_id] = snapshot(row, REMEDIATION_AUDITED)
+        row.status = status
+        row.resolved_on = resolved_on if status in Remediation.CLOSED_STATUSES else None
+        if note:
+            row.note = note
+        if row.pk is not None:
+            if not changes_between(befores[vulnerability_id], snapshot(row, REMEDIATION_AUDITED)):
+                continue
+            to_update.append(row)
+        row.assessed_at = now
+        row.assessed_by = actor
+        row.updated_at = now  # bulk_update does not apply auto_now
+    Remediation.objects.bulk_create(to_create, batch_size=500)
+    Remediation.objects.bulk_update(
+        to_update,
+        ["status", "resolved_on", "note", "assessed_at", "assessed_by", "updated_at"],
+        batch_size=500,
+    )
+    where = agency.abbreviation or agency.name
+    audit_record_many(
+        AuditEvent(
+            actor=actor,
+            agency_id=agency.pk,
+            action=AuditEvent.Action.ASSESS,
+            object_type=Remediation._meta.model_name,
+            object_id=str(row.pk),
+            object_repr=f"{cves[row.vulnerability_id]} at {where}"[:200],
+            changes=changes_between(
+                befores[row.vulnerability_id], snapshot(row, REMEDIATION_AUDITED)
+            ),
+            comment=note,
+        )
+        for row in [*to_create, *to_update]
+    )
+    if to_create or to_update:
+        _refresh_figures_on_commit(agency.pk)
+    return MarkResult(
+        status=status,
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=len(ids) - len(to_create) - len(to_update),
+    )

@@ -1,6 +1,33 @@
-from django.db import transaction
+"""Writes of the tool catalog, agencies' tool deployments and the endpoint count that coverage
+is measured against. Every change is audited in its own transaction (STYLE rule 4) and the
+agency's readiness figures are refreshed once it has committed."""
 
-from apps.deployments.models import DefenseTool
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.agencies.models import Agency
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record, changes_between, snapshot
+from apps.core.errors import DomainError, StaleVersion
+from apps.deployments.models import DefenseTool, ToolDeployment
+from apps.readiness.services import agency_figures_refresh
+from apps.tracking.permissions import can_edit_agency
+
+# What the audit log records of a deployment (tool_id, not tool: no query per snapshot).
+DEPLOYMENT_AUDITED = (
+    "tool_id",
+    "stage",
+    "endpoints_covered",
+    "go_live_date",
+    "operational_since",
+    "product_notes",
+)
+# Far above any agency's fleet; stops a typo (an extra zero or two) from passing silently.
+MAX_ENDPOINT_COUNT = 5_000_000
 
 
 @transaction.atomic
@@ -25,3 +52,233 @@ def defense_tool_catalog_load(*, entries: list[dict]) -> int:
             tool.save(update_fields=[*diff, "updated_at"])
             changed += 1
     return changed
+
+
+def _require_editor(actor: User, agency_id: int) -> None:
+    # Views check this through agency_get_for_editor already; the service refuses on its own
+    # too, so no other caller (API, shell, job) can write another agency's records.
+    if not can_edit_agency(user=actor, agency_id=agency_id):
+        raise PermissionDenied("Only the agency's CISO can change its tool deployments.")
+
+
+def _refresh_figures_on_commit(agency_id: int) -> None:
+    # Coverage tasks derive from deployments and the endpoint count: recompute the agency's
+    # figures once the change is committed, so its screens never show stale ones.
+    transaction.on_commit(lambda: agency_figures_refresh(agency_id=agency_id))
+
+
+def _lock_agency(agency_id: int) -> Agency:
+    # Deployments and the endpoint count are checked against each other (covered <= count),
+    # so every write of either serialises on the agency row first, always in that order.
+    return Agency.objects.select_for_update().get(pk=agency_id)
+
+
+def _validate(
+    *,
+    agency: Agency,
+    stage: str,
+    endpoints_covered: int,
+    go_live_date: date | None,
+    today: date,
+) -> None:
+    if stage not in ToolDeployment.Stage.values:
+        allowed = ", ".join(ToolDeployment.Stage.labels)
+        raise DomainError(f"Unknown stage {stage!r}; choose one of {allowed}.", field="stage")
+    if endpoints_covered < 0:
+        raise DomainError("Endpoints covered cannot be negative.", field="endpoints_covered")
+    if endpoints_covered > agency.endpoint_count:
+        raise DomainError(
+            f"Endpoints covered ({endpoints_covered:,}) exceeds the agency's endpoint count "
+            f"({agency.endpoint_count:,}). Enter at most {agency.endpoint_count:,}, or correct "
+            "the agency's endpoint count first if it is out of date.",
+            field="endpoints_covered",
+        )
+    if stage == ToolDeployment.Stage.OPERATIONAL:
+        # Coverage counts from the day a tool is live, so an operational one needs that day.
+        if go_live_date is None:
+            raise DomainError(
+                "An operational deployment needs its go-live date.", field="go_live_date"
+            )
+        if go_live_date > today:
+            raise DomainError(
+                f"The go-live date {_day(go_live_date)} is in the future; a deployment "
+                "becomes operational once it has gone live. Keep it at Deploying until then.",
+                field="go_live_date",
+            )
+
+
+def _day(value: date) -> str:
+    return f"{value:%b} {value.day}, {value.year}"
+
+
+def _today(now: datetime) -> date:
+    # Dates are typed and shown in the portal's display zone (PORTAL_DISPLAY_TIME_ZONE).
+    return timezone.localdate(now)
+
+
+@transaction.atomic
+def deployment_create(
+    *,
+    agency: Agency,
+    actor: User,
+    tool: DefenseTool,
+    stage: str,
+    endpoints_covered: int,
+    go_live_date: date | None = None,
+    product_notes: str = "",
+    now: datetime | None = None,
+) -> ToolDeployment:
+    """Record a new deployment of a catalog tool at the agency (its CISO only).
+
+    Endpoints covered must lie within the agency's endpoint count; an operational deployment
+    needs a go-live date not in the future, and counts toward coverage from now on."""
+    now = now or timezone.now()
+    _require_editor(actor, agency.pk)
+    agency = _lock_agency(agency.pk)
+    _validate(
+        agency=agency,
+        stage=stage,
+        endpoints_covered=endpoints_covered,
+        go_live_date=go_live_date,
+        today=_today(now),
+    )
+    deployment = ToolDeployment.objects.create(
+        agency=agency,
+        tool=tool,
+        stage=stage,
+        endpoints_covered=endpoints_covered,
+        go_live_date=go_live_date,
+        operational_since=now if stage == ToolDeployment.Stage.OPERATIONAL else None,
+        product_notes=product_notes.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        instance=deployment,
+        agency_id=agency.pk,
+        changes=changes_between({}, snapshot(deployment, DEPLOYMENT_AUDITED)),
+    )
+    _refresh_figures_on_commit(agency.pk)
+    return deployment
+
+
+@transaction.atomic
+def deployment_update(
+    *,
+    deployment: ToolDeployment,
+    actor: User,
+    version: int,
+    tool: DefenseTool,
+    stage: str,
+    endpoints_covered: int,
+    go_live_date: date | None,
+    product_notes: str = "",
+    now: datetime | None = None,
+) -> ToolDeployment:
+    """Change a deployment read at `version` (its agency's CISO only).
+
+    Raises StaleVersion, changing nothing, if anyone saved it since that version. Becoming
+    operational sets operational_since to now (coverage counts from then); leaving
+    operational clears it; staying operational keeps it. A save that changes nothing
+    writes nothing."""
+    now = now or timezone.now()
+    _require_editor(actor, deployment.agency_id)
+    agency = _lock_agency(deployment.agency_id)
+    current = ToolDeployment.objects.select_for_update().get(pk=deployment.pk)
+    if current.version != version:
+        raise StaleVersion(
+            "Someone saved this deployment after you opened it, so your changes were not "
+            "saved. The current values are shown; apply your change again if it still holds.",
+            current_version=current.version,
+        )
+    _validate(
+        agency=agency,
+        stage=stage,
+        endpoints_covered=endpoints_covered,
+        go_live_date=go_live_date,
+        today=_today(now),
+    )
+    before = snapshot(current, DEPLOYMENT_AUDITED)
+    if stage != ToolDeployment.Stage.OPERATIONAL:
+        operational_since = None
+    elif current.stage != ToolDeployment.Stage.OPERATIONAL:
+        operational_since = now
+    else:
+        operational_since = current.operational_since
+    current.tool = tool
+    current.stage = stage
+    current.endpoints_covered = endpoints_covered
+    current.go_live_date = go_live_date
+    current.operational_since = operational_since
+    current.product_notes = product_notes.strip()
+    changes = changes_between(before, snapshot(current, DEPLOYMENT_AUDITED))
+    if not changes:
+        return current
+    current.version += 1
+    fields = [f.removesuffix("_id") for f in changes]  # tool_id is saved as "tool"
+    current.save(update_fields=[*fields, "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.STATUS if "stage" in changes else AuditEvent.Action.UPDATE,
+        instance=current,
+        agency_id=agency.pk,
+        changes=changes,
+    )
+    _refresh_figures_on_commit(agency.pk)
+    return current
+
+
+@transaction.atomic
+def agency_endpoints_update(
+    *,
+    agency: Agency,
+    actor: User,
+    endpoint_count: int,
+    expected_count: int | None = None,
+    reason: str = "",
+) -> Agency:
+    """Correct the agency's endpoint count, the denominator of every coverage task (its
+    CISO only; audited with the reason given).
+
+    `expected_count` is the count the form showed: if it has changed since, nothing is saved
+    (no lost update). The count may not fall below any deployment's endpoints covered."""
+    _require_editor(actor, agency.pk)
+    locked = _lock_agency(agency.pk)
+    if expected_count is not None and locked.endpoint_count != expected_count:
+        raise DomainError(
+            f"Someone changed the endpoint count to {locked.endpoint_count:,} after you opened "
+            "this page, so your change was not saved. Check the current count and try again.",
+            field="endpoint_count",
+        )
+    if not 0 <= endpoint_count <= MAX_ENDPOINT_COUNT:
+        raise DomainError(
+            f"Enter an endpoint count between 0 and {MAX_ENDPOINT_COUNT:,}.",
+            field="endpoint_count",
+        )
+    over = list(
+        ToolDeployment.objects.filter(agency=locked, endpoints_covered__gt=endpoint_count)
+        .select_related("tool")
+        .order_by("-endpoints_covered")[:3]
+    )
+    if over:
+        names = "; ".join(f"{d.tool.name} ({d.endpoints_covered:,})" for d in over)
+        raise DomainError(
+            f"Some deployments cover more than {endpoint_count:,} endpoints: {names}. "
+            "Correct those deployments first.",
+            field="endpoint_count",
+        )
+    if locked.endpoint_count == endpoint_count:
+        return locked
+    before = snapshot(locked, ["endpoint_count"])
+    locked.endpoint_count = endpoint_count
+    locked.save(update_fields=["endpoint_count", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        instance=locked,
+        agency_id=locked.pk,
+        changes=changes_between(before, snapshot(locked, ["endpoint_count"])),
+        comment=reason.strip(),
+    )
+    _refresh_figures_on_commit(locked.pk)
+    return locked

@@ -32,15 +32,29 @@ class Schedule:
         )
 
 
-def directive_current() -> Directive:
-    """The directive the screens show: PORTAL_DIRECTIVE_CODE, or the latest issued."""
-    qs = Directive.objects.all()
+def directive_current(qs=None) -> Directive:
+    """The directive the screens show: PORTAL_DIRECTIVE_CODE, or the latest issued.
+    `qs` lets a caller annotate what it needs in the same query."""
+    qs = Directive.objects.all() if qs is None else qs
     if settings.PORTAL_DIRECTIVE_CODE:
         qs = qs.filter(code=settings.PORTAL_DIRECTIVE_CODE)
     directive = qs.order_by("-issued_at").first()
     if directive is None:
         raise Http404("No directive has been issued yet.")
     return directive
+
+
+def directive_schedule_cached(*, directive: Directive) -> Schedule:
+    """`directive_schedule`, kept in the cache until the directive is saved again (a
+    re-issue or a milestone change through the loader bumps its updated_at)."""
+    from django.core.cache import cache
+
+    key = f"schedule:{directive.pk}:{directive.updated_at.timestamp()}"
+    schedule = cache.get(key)
+    if schedule is None:
+        schedule = directive_schedule(directive=directive)
+        cache.set(key, schedule, 24 * 60 * 60)
+    return schedule
 
 
 def directive_schedule(*, directive: Directive) -> Schedule:
@@ -62,3 +76,21 @@ def directive_schedule(*, directive: Directive) -> Schedule:
         offsets=offsets,
         codes=codes,
     )
+
+
+def directive_clock_context(*, now: datetime | None = None) -> dict:
+    """The current directive and its clock for a page's clock banner (`directive`, `clock`,
+    `tz`, `schedule`); empty before any directive is issued."""
+    from django.utils import timezone
+
+    try:
+        directive = directive_current()
+    except Http404:
+        return {}
+    schedule = directive_schedule(directive=directive)
+    return {
+        "directive": directive,
+        "schedule": schedule,
+        "clock": schedule.clock(now or timezone.now()),
+        "tz": schedule.tz,
+    }

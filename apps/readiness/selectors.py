@@ -5,7 +5,7 @@ the figures frozen in its snapshots, so a PDF report shows exactly what the flee
 when it was requested. Counts of queries are constant: aggregates and one page of rows."""
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import (
@@ -15,6 +15,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     Sum,
@@ -26,6 +27,7 @@ from django.db.models.functions import Coalesce
 from apps.accounts.models import User
 from apps.agencies.models import Agency
 from apps.directives.models import Directive
+from apps.directives.selectors import directive_current
 from apps.readiness.inputs import task_input, task_meta, task_row
 from apps.readiness.models import AgencyReadiness, Rating, ReadinessRun, ReadinessSnapshot
 from apps.readiness.scoring import TaskInput
@@ -49,6 +51,28 @@ def figures_queryset(*, directive: Directive, run: ReadinessRun | None = None) -
 
 
 @dataclass(frozen=True)
+class FiguresState:
+    """The current directive with a version of its figures that changes whenever any
+    agency's figures are recomputed: the key of cached renderings of them."""
+
+    directive: Directive
+    version: str
+
+
+def figures_state() -> FiguresState:
+    """The current directive and the version of its figures, in one query."""
+    directive = directive_current(
+        Directive.objects.annotate(
+            figures_count=Count("agency_readiness"),
+            figures_last=Max("agency_readiness__computed_at"),
+        )
+    )
+    last = directive.figures_last.timestamp() if directive.figures_last else 0
+    stamp = directive.updated_at.timestamp()
+    return FiguresState(directive, f"{directive.pk}:{stamp}:{directive.figures_count}:{last}")
+
+
+@dataclass(frozen=True)
 class FleetOverview:
     """The fleet's KPIs: sums of weighted sums (never averages of agency ratios)."""
 
@@ -66,6 +90,9 @@ class FleetOverview:
     kev_overdue: int
     ai_coverage: float | None
     computed_at: datetime | None
+    spis: tuple[float | None, ...] = ()
+    # {milestone code: {state: number of agencies}} for the heat map's summary row
+    milestone_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def rated(self) -> int:
@@ -92,13 +119,19 @@ def fleet_overview(
         kev_overdue=Coalesce(Sum("kev_overdue"), 0),
         ai_coverage=Avg("ai_coverage"),
     )
-    evs, spis, stamps = [], [], []
-    for ev, spi, weight, stamp in qs.values_list("ev", "spi", "weight_total", "computed_at"):
+    evs, spis, stamps, all_spis = [], [], [], []
+    milestone_counts: dict[str, dict[str, int]] = {}
+    rows = qs.values_list("ev", "spi", "weight_total", "computed_at", "milestone_states")
+    for ev, spi, weight, stamp, states in rows:
         if weight:
             evs.append(ev)
         if spi is not None:
             spis.append(spi)
+        all_spis.append(spi)
         stamps.append(stamp)
+        for code, state in (states or {}).items():
+            counts = milestone_counts.setdefault(code, {})
+            counts[state] = counts.get(state, 0) + 1
     weight, planned = totals["weight"], totals["planned"]
     return FleetOverview(
         agencies=totals["agencies"],
@@ -115,6 +148,8 @@ def fleet_overview(
         kev_overdue=totals["kev_overdue"],
         ai_coverage=totals["ai_coverage"],
         computed_at=min(stamps) if stamps else None,
+        spis=tuple(all_spis),
+        milestone_counts=milestone_counts,
     )
 
 

@@ -83,6 +83,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered dashboard pieces are cached, keyed by the figures' version (see
+# apps/readiness/views.py). Several web processes share one cache in production:
+# CACHE_URL=redis://host:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"

@@ -10,8 +10,8 @@ from apps.tracking.models import AgencyTask
 from tests.accounts.factories import CisoFactory, OversightFactory
 from tests.agencies.factories import AgencyFactory
 from tests.clearinghouse.factories import RemediationFactory
-from tests.world import et
 from tests.tracking.factories import AgencyTaskFactory
+from tests.world import et
 
 pytestmark = pytest.mark.django_db
 

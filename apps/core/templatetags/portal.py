@@ -1,0 +1,113 @@
+"""Display helpers shared by the portal's pages: figures, deadlines and badges.
+
+Badges always carry their meaning in words; colour only repeats it (WCAG 1.4.1).
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+
+from apps.readiness.clock import zone_abbreviation
+
+register = template.Library()
+
+STATUS_LABELS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "blocked": "Blocked",
+    "completed": "Completed",
+    "verified": "Verified",
+    "not_applicable": "Not applicable",
+}
+CLOCK_LABELS = {
+    "done": "Done",
+    "late": "Done late",
+    "overdue": "Overdue",
+    "at_risk": "At risk",
+    "on_track": "On track",
+    "not_applicable": "Not applicable",
+}
+RATING_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
+EXTENSION_LABELS = {"pending": "Pending", "approved": "Approved", "denied": "Denied"}
+
+
+@register.filter
+def pct(value: float | None, digits: int = 0) -> str:
+    """A fraction 0..1 as a percentage: 0.423 → "42%"; None → "—"."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def ratio(value: float | None) -> str:
+    """An index such as SPI with two decimals; None (nothing planned yet) → "—"."""
+    if value is None:
+        return "—"
+    return f"{value:.2f}"
+
+
+@register.filter
+def deadline(value: datetime | None, tz: ZoneInfo | None = None) -> str:
+    """A deadline in the directive's zone: "Dec 27, 11:59 PM ET"."""
+    if value is None:
+        return "—"
+    tz = tz or ZoneInfo("America/New_York")
+    local = value.astimezone(tz)
+    return f"{date_format(local, 'M j, g:i A')} {zone_abbreviation(value, tz)}"
+
+
+@register.filter
+def day(value: datetime | None, tz: ZoneInfo | None = None) -> str:
+    """The local calendar day of an instant: "Dec 27"."""
+    if value is None:
+        return "—"
+    return date_format(value.astimezone(tz or ZoneInfo("America/New_York")), "M j")
+
+
+@register.filter
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _badge(kind: str, value: str, labels: dict[str, str]) -> str:
+    return format_html(
+        '<span class="badge badge-{} badge-{}-{}">{}</span>',
+        kind,
+        kind,
+        value,
+        labels.get(value, value),
+    )
+
+
+@register.simple_tag
+def status_badge(status: str) -> str:
+    return _badge("status", status, STATUS_LABELS)
+
+
+@register.simple_tag
+def clock_badge(state: str) -> str:
+    return _badge("clock", state, CLOCK_LABELS)
+
+
+@register.simple_tag
+def rating_badge(rating: str | None) -> str:
+    if not rating:
+        return format_html('<span class="badge badge-rating badge-rating-none">Not rated</span>')
+    return _badge("rating", rating, RATING_LABELS)
+
+
+@register.simple_tag
+def extension_badge(status: str) -> str:
+    return _badge("extension", status, EXTENSION_LABELS)
+
+
+@register.filter
+def heat_state(states: dict | None, code: str):
+    """The heat-map state (label, css class, icon) of one milestone of a figures row."""
+    from apps.readiness.charts import MILESTONE_STATES
+
+    return MILESTONE_STATES.get((states or {}).get(code, "pending"), MILESTONE_STATES["pending"])
