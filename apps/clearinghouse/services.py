@@ -9,13 +9,13 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
+from apps.agencies.permissions import can_edit_agency
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many, changes_between, snapshot
 from apps.clearinghouse.feeds import KevCatalog, fetch_feed, parse_kev
 from apps.clearinghouse.models import FeedImport, Remediation, Vulnerability
 from apps.core.errors import DomainError, ImportRejected
 from apps.readiness.services import agency_figures_refresh
-from apps.tracking.permissions import can_edit_agency
 
 logger = logging.getLogger(__name__)
 

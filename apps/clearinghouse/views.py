@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.agencies.models import Agency
-from apps.agencies.selectors import agency_get_for_user
+from apps.agencies.permissions import can_edit_agency
+from apps.agencies.selectors import agency_get_for_editor, agency_get_for_user
 from apps.clearinghouse.forms import RemediationFilterForm, RemediationMarkForm
 from apps.clearinghouse.selectors import (
     DEFAULT_SORT,
@@ -26,9 +27,7 @@ from apps.clearinghouse.selectors import (
 )
 from apps.clearinghouse.services import MarkResult, remediation_mark_bulk
 from apps.core.errors import DomainError
-from apps.deployments.selectors import directive_clock_context
-from apps.tracking.permissions import can_edit_agency
-from apps.tracking.selectors import agency_get_for_editor
+from apps.directives.selectors import directive_clock_context
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("q", "vendor", "product", "status", "overdue", "ransomware")

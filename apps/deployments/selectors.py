@@ -3,24 +3,17 @@
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
-from apps.agencies.selectors import agency_get_for_user
+from apps.agencies.selectors import agency_get_for_editor, agency_get_for_user
 from apps.deployments.models import DefenseTool, ToolDeployment
 from apps.directives.models import Directive, Task
-from apps.directives.selectors import directive_current
-from apps.readiness.clock import directive_clock
 from apps.readiness.scoring import DerivedProgress, tool_coverage_progress
-from apps.tracking.selectors import agency_get_for_editor
 
 
 def deployment_list_for_agency(*, agency: Agency) -> QuerySet[ToolDeployment]:
@@ -95,23 +88,6 @@ class CoverageRow:
     @property
     def is_capped(self) -> bool:
         return self.reported > self.endpoints
-
-
-def directive_clock_context(*, now: datetime | None = None) -> dict[str, Any]:
-    """The current directive and its clock for the clock banner of an agency page (one
-    query, no milestones needed); empty before any directive is issued."""
-    try:
-        directive = directive_current()
-    except Http404:
-        return {}
-    tz = ZoneInfo(directive.time_zone)
-    clock = directive_clock(
-        issued_at=directive.issued_at,
-        now=now or timezone.now(),
-        window_days=directive.window_days,
-        tz=tz,
-    )
-    return {"directive": directive, "clock": clock, "tz": tz}
 
 
 def coverage_tasks(*, directive: Directive | None) -> list[Task]:

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
+from apps.agencies.permissions import can_edit_agency
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, changes_between, snapshot
 from apps.core.errors import DomainError, StaleVersion
 from apps.deployments.models import DefenseTool, ToolDeployment
 from apps.readiness.services import agency_figures_refresh
-from apps.tracking.permissions import can_edit_agency
 
 # What the audit log records of a deployment (tool_id, not tool: no query per snapshot).
 DEPLOYMENT_AUDITED = (

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.agencies.models import Agency
-from apps.agencies.selectors import agency_get_for_user
+from apps.agencies.permissions import can_edit_agency
+from apps.agencies.selectors import agency_get_for_editor, agency_get_for_user
 from apps.core.errors import DomainError, StaleVersion
 from apps.deployments import services
 from apps.deployments.forms import DeploymentForm, EndpointCountForm
@@ -22,10 +23,8 @@ from apps.deployments.selectors import (
     deployment_coverage,
     deployment_get_for_user,
     deployment_list_for_agency,
-    directive_clock_context,
 )
-from apps.tracking.permissions import can_edit_agency
-from apps.tracking.selectors import agency_get_for_editor
+from apps.directives.selectors import directive_clock_context
 
 
 def _page(request: HttpRequest, agency: Agency, **context: Any) -> dict[str, Any]:

@@ -78,19 +78,26 @@ def directive_schedule(*, directive: Directive) -> Schedule:
     )
 
 
-def directive_clock_context(*, now: datetime | None = None) -> dict:
-    """The current directive and its clock for a page's clock banner (`directive`, `clock`,
-    `tz`, `schedule`); empty before any directive is issued."""
+def directive_clock_context(*, now: datetime | None = None, with_schedule: bool = False) -> dict:
+    """The current directive and its clock for a page's clock banner: `directive`, `clock`,
+    `tz` (one query), and with `with_schedule` its milestone `schedule` (one more); empty
+    before any directive is issued."""
     from django.utils import timezone
 
     try:
         directive = directive_current()
     except Http404:
         return {}
-    schedule = directive_schedule(directive=directive)
-    return {
+    tz = ZoneInfo(directive.time_zone)
+    now = now or timezone.now()
+    context = {
         "directive": directive,
-        "schedule": schedule,
-        "clock": schedule.clock(now or timezone.now()),
-        "tz": schedule.tz,
+        "clock": directive_clock(
+            issued_at=directive.issued_at, now=now, window_days=directive.window_days, tz=tz
+        ),
+        "tz": tz,
+        "now": now,
     }
+    if with_schedule:
+        context["schedule"] = directive_schedule(directive=directive)
+    return context

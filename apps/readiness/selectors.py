@@ -284,13 +284,26 @@ class AgencyStanding:
     figures: AgencyReadiness | None
     median_ev: float | None
     median_spi: float | None
+    spis: tuple[float | None, ...] = ()
+
+    @property
+    def position_chart(self):
+        """The fleet's SPI distribution with this agency's place marked: anonymous counts
+        only, so a CISO sees where they stand without another agency's name or figures."""
+        from apps.readiness.charts import spi_distribution_chart
+
+        own = self.figures.spi if self.figures else None
+        return spi_distribution_chart(
+            spis=list(self.spis), highlight=own, highlight_label="Your agency",
+            title="Where your agency stands: agencies by schedule performance index",
+        )  # fmt: skip
 
 
 def agency_standing(*, agency: Agency, directive: Directive) -> AgencyStanding:
     """An agency's current figures (None before the first computation) and the fleet
     medians of EV and SPI, in two queries."""
     figures = AgencyReadiness.objects.filter(agency=agency, directive=directive).first()
-    evs, spis = [], []
+    evs, spis, all_spis = [], [], []
     for ev, spi, weight in AgencyReadiness.objects.filter(directive=directive).values_list(
         "ev", "spi", "weight_total"
     ):
@@ -298,10 +311,12 @@ def agency_standing(*, agency: Agency, directive: Directive) -> AgencyStanding:
             evs.append(ev)
         if spi is not None:
             spis.append(spi)
+        all_spis.append(spi)
     return AgencyStanding(
         figures=figures,
         median_ev=statistics.median(evs) if evs else None,
         median_spi=statistics.median(spis) if spis else None,
+        spis=tuple(all_spis),
     )
 
 

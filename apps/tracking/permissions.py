@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from apps.accounts.models import User
+from apps.agencies.permissions import can_edit_agency
 from apps.core.errors import InvalidTransition
 from apps.tracking.models import AgencyTask, ExtensionRequest
 
@@ -103,11 +104,6 @@ class Move:
     @property
     def label(self) -> str:
         return _label(self.status)
-
-
-def can_edit_agency(*, user: User, agency_id: int) -> bool:
-    """True for the CISO of this agency: the only role that edits an agency's records."""
-    return bool(user.is_authenticated and user.is_ciso and user.agency_id == agency_id)
 
 
 def can_review(*, user: User) -> bool:

@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -18,14 +17,12 @@ from django.template.defaultfilters import filesizeformat
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
-from apps.agencies.selectors import agency_get_for_user
 from apps.audit.models import AuditEvent
 from apps.directives.models import Directive, Milestone
 from apps.directives.selectors import Schedule
 from apps.readiness.inputs import clock_settings
 from apps.readiness.scoring import ClockState, clock_state
 from apps.readiness.selectors import AgencyStanding, agency_standing, task_inputs
-from apps.tracking import permissions
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
 
 S = AgencyTask.Status
@@ -38,16 +35,6 @@ CLOCK_STATE_LABELS = {
     ClockState.ON_TRACK: "On track",
     ClockState.NOT_APPLICABLE: "Not applicable",
 }
-
-
-def agency_get_for_editor(*, user: User, agency_id: int) -> Agency:
-    """The agency if the user may change its records: 404 if they may not even read it
-    (a foreign agency stays invisible), 403 if they may read but not change it (oversight
-    and leadership on a CISO's screens)."""
-    agency = agency_get_for_user(user=user, agency_id=agency_id)
-    if not permissions.can_edit_agency(user=user, agency_id=agency.pk):
-        raise PermissionDenied("Only the agency's CISO changes its records.")
-    return agency
 
 
 def _with_board_facts(qs: QuerySet[AgencyTask]) -> QuerySet[AgencyTask]:

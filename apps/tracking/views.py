@@ -14,14 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.agencies.models import Agency
-from apps.agencies.selectors import agency_get_for_user
+from apps.agencies.selectors import agency_get_for_editor, agency_get_for_user
 from apps.core.errors import DomainError, StaleVersion
 from apps.directives.models import Directive
-from apps.directives.selectors import Schedule, directive_current, directive_schedule
+from apps.directives.selectors import Schedule, directive_clock_context
 from apps.readiness.clock import DirectiveClock
 from apps.tracking import permissions, selectors, services
 from apps.tracking.forms import (
@@ -47,10 +46,10 @@ class Clock:
 
     @classmethod
     def current(cls) -> "Clock":
-        directive = directive_current()
-        schedule = directive_schedule(directive=directive)
-        now = timezone.now()
-        return cls(directive, schedule, now, schedule.clock(now))
+        context = directive_clock_context(with_schedule=True)
+        if not context:
+            raise Http404("No directive has been issued yet.")
+        return cls(context["directive"], context["schedule"], context["now"], context["clock"])
 
     def context(self) -> dict:
         return {"directive": self.directive, "clock": self.state, "tz": self.schedule.tz}
@@ -132,7 +131,7 @@ def agency_task_row(request: HttpRequest, agency_id: int, pk: int) -> HttpRespon
     editing = request.method == "POST" or request.GET.get("edit") == "1"
     if not editing:
         return _render_row(request, agency_task)
-    selectors.agency_get_for_editor(user=request.user, agency_id=agency_id)
+    agency_get_for_editor(user=request.user, agency_id=agency_id)
     if request.method == "GET":
         form = TaskInlineForm(agency_task=agency_task, user=request.user)
         return _render_row(request, agency_task, form=form)
@@ -207,7 +206,7 @@ def agency_task_detail(request: HttpRequest, agency_id: int, pk: int) -> HttpRes
     agency_task = selectors.agency_task_get_for_user(user=request.user, agency_id=agency_id, pk=pk)
     if request.method == "GET":
         return _render_task_page(request, agency_task)
-    selectors.agency_get_for_editor(user=request.user, agency_id=agency_id)
+    agency_get_for_editor(user=request.user, agency_id=agency_id)
     form = TaskUpdateForm(request.POST, agency_task=agency_task, user=request.user)
     if form.is_valid():
         try:
@@ -237,7 +236,7 @@ def agency_task_detail(request: HttpRequest, agency_id: int, pk: int) -> HttpRes
 def evidence_add(request: HttpRequest, agency_id: int, pk: int) -> HttpResponse:
     """Attach a file (multipart) or a link, from the task page's two evidence forms."""
     agency_task = selectors.agency_task_get_for_user(user=request.user, agency_id=agency_id, pk=pk)
-    selectors.agency_get_for_editor(user=request.user, agency_id=agency_id)
+    agency_get_for_editor(user=request.user, agency_id=agency_id)
     is_link = "url" in request.POST
     if is_link:
         form = EvidenceLinkForm(request.POST)
@@ -295,7 +294,7 @@ def evidence_download(request: HttpRequest, agency_id: int, pk: int) -> FileResp
 def extension_request_new(request: HttpRequest, agency_id: int, pk: int) -> HttpResponse:
     """Ask oversight for a later due date on one task."""
     agency_task = selectors.agency_task_get_for_user(user=request.user, agency_id=agency_id, pk=pk)
-    selectors.agency_get_for_editor(user=request.user, agency_id=agency_id)
+    agency_get_for_editor(user=request.user, agency_id=agency_id)
     form = ExtensionRequestForm(request.POST)
     if form.is_valid():
         try:
