@@ -9,6 +9,7 @@ Queries (the same count for 1, 10 or 500 agencies):
 (The caller has already read the directive and its milestones into a Schedule.)
 """
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -142,20 +143,18 @@ def task_input(
     row: TaskRow, meta: TaskMeta, schedule: Schedule, due: datetime | None = None, **override
 ) -> TaskInput:
     """The pure rules' view of one AgencyTask: [R4] window start and [R3] effective due
-    (`due` when the caller has it already)."""
+    (`due` when the caller has it already). The row comes from the database, so the
+    TaskInput's own checks are skipped (TaskInput.trusted)."""
     start, _ = schedule.windows[meta.milestone_id]
-    values = {
-        "status": row.status,
-        "percent": row.percent,
-        "completed_at": row.completed_at,
-    } | override
-    return TaskInput(
-        key=row.id,
-        weight=meta.weight,
-        start=start,
-        due=due or due_of(row, meta, schedule),
-        na_accepted=row.na_accepted,
-        **values,
+    return TaskInput.trusted(
+        row.id,
+        meta.weight,
+        override.get("status", row.status),
+        override.get("percent", row.percent),
+        start,
+        due or due_of(row, meta, schedule),
+        override.get("completed_at", row.completed_at),
+        row.na_accepted,
     )
 
 
@@ -222,51 +221,57 @@ def gather(
         if agency_id not in agencies:
             agencies[agency_id] = AgencyInputs(agency_id=agency_id, endpoints=endpoints)
     coverage = _coverage(metas, scope)
-    kev_counts, kev_totals = kev()
     dues: dict[tuple[int, date | None], datetime] = {}  # a few distinct (milestone, extension)
-    derived: dict[int, tuple[DerivedProgress, date | None]] = {}
-    for row in task_rows:
-        meta = metas[row.task_id]
-        key = (meta.milestone_id, row.extended_due)
-        if key not in dues:
-            dues[key] = due_of(row, meta, schedule)
-        if meta.measure != Task.Measure.MANUAL:
-            derived[row.id] = _derive(
-                row, meta, agencies[row.agency_id], coverage, kev_counts, kev_totals, cutoffs,
-                schedule,
-            )  # fmt: skip
-    by_id = {row.id: row for row in task_rows}
-    times = _kev_completion_times(
-        {
-            (by_id[pk].agency_id, cutoff)
-            for pk, (progress, cutoff) in derived.items()
-            if cutoff is not None and progress.done and not _done_before(by_id[pk])
-        }
-    )
     changes: list[DerivedChange] = []
-    for row in task_rows:
-        meta = metas[row.task_id]
-        agency = agencies[row.agency_id]
+    kev_rows: list[TaskRow] = []
+
+    def add(row: TaskRow, meta: TaskMeta, progress: DerivedProgress | None = None) -> None:
         override = {}
-        if row.id in derived:
-            progress, cutoff = derived[row.id]
-            if cutoff is not None and progress.done:
-                progress = replace(progress, completed_at=times.get((row.agency_id, cutoff)))
+        if progress is not None:
             status, percent, done_at = derived_status(row, progress, issued_at=schedule.issued_at)
             override = {"status": status, "percent": percent, "completed_at": done_at}
             if (status, percent, done_at) != (row.status, row.percent, row.completed_at):
                 changes.append(DerivedChange(row, status, percent, done_at))
-        agency.tasks.append(
-            task_input(row, meta, schedule, dues[(meta.milestone_id, row.extended_due)], **override)
-        )
-        agency.milestone_of[row.id] = meta.milestone_id
-    j = cutoffs.index(yesterday)
+        key = (meta.milestone_id, row.extended_due)
+        if key not in dues:
+            dues[key] = due_of(row, meta, schedule)
+        agencies[row.agency_id].tasks.append(task_input(row, meta, schedule, dues[key], **override))
+
+    # Everything that does not need the KEV counts is done while the KEV scan runs.
+    for row in task_rows:
+        meta = metas[row.task_id]
+        agencies[row.agency_id].milestone_of[row.id] = meta.milestone_id
+        if meta.measure == Task.Measure.KEV_REMEDIATION:
+            kev_rows.append(row)
+        elif meta.measure == Task.Measure.TOOL_COVERAGE:
+            add(row, meta, _coverage_progress(row, meta, agencies[row.agency_id], coverage))
+        else:
+            add(row, meta)
+    kev_counts, due = kev()
+    progress_of = {
+        row.id: _kev_task_progress(row, metas[row.task_id], kev_counts, due, schedule)
+        for row in kev_rows
+    }  # fmt: skip
+    times = _kev_completion_times(
+        {
+            (row.agency_id, cutoff)
+            for row in kev_rows
+            for progress, cutoff in [progress_of[row.id]]
+            if progress.done and not _done_before(row)
+        }
+    )
+    for row in kev_rows:
+        progress, cutoff = progress_of[row.id]
+        if progress.done:
+            progress = replace(progress, completed_at=times.get((row.agency_id, cutoff)))
+        add(row, metas[row.task_id], progress)
+    overdue = due[yesterday]  # entries due before today
     for agency in agencies.values():
         covered = sum(n for _, n in coverage.get((agency.agency_id, COVERAGE_KPI_CATEGORY), []))
         agency.ai_coverage = min(1.0, covered / agency.endpoints) if agency.endpoints else None
         counts = kev_counts.get(agency.agency_id, {})
         agency.kev_overdue = (
-            kev_totals[f"due{j}"] - counts.get(f"closed{j}", 0) - counts.get(f"na{j}", 0)
+            overdue - counts.get(f"closed{overdue}", 0) - counts.get(f"na{overdue}", 0)
         )
     return Gathered(agencies=agencies, changes=changes)
 
@@ -332,20 +337,35 @@ def _kev_cutoffs(directive, metas, schedule, scope) -> list[date]:
     )
 
 
-def _kev_counts(cutoffs: list[date], scope) -> tuple[dict, dict]:
-    """Remediation counts per agency for every cut-off date (closed, and not affected) in
-    one conditional-aggregation scan over the remediation records; catalog totals."""
-    aggregates, totals = {}, {}
-    for i, cutoff in enumerate(cutoffs):
-        due = Q(vulnerability__due_date__lte=cutoff)
-        aggregates[f"closed{i}"] = Count("id", filter=due & Q(status__in=CLOSED))
-        aggregates[f"na{i}"] = Count("id", filter=due & Q(status=NOT_AFFECTED))
-        totals[f"due{i}"] = Count("id", filter=Q(due_date__lte=cutoff))
-    counts = {
-        row.pop("agency_id"): row
-        for row in Remediation.objects.filter(**scope).values("agency_id").annotate(**aggregates)
-    }
-    return counts, Vulnerability.objects.aggregate(**totals)
+def _kev_counts(cutoffs: list[date], scope) -> tuple[dict, dict[date, int]]:
+    """Remediation counts per agency for every KEV scope, in one conditional-aggregation
+    scan over the remediation records; and how many catalog entries each cut-off includes.
+
+    Cut-off dates that include the same catalog entries are one scope (the catalog's due
+    dates lie mostly in the past, so the directive's milestone dates usually share one), and
+    a scope holding the whole catalog needs no due-date test, so no join, at all."""
+    dates = list(Vulnerability.objects.order_by("due_date").values_list("due_date", flat=True))
+    due = {cutoff: bisect.bisect_right(dates, cutoff) for cutoff in cutoffs}
+    scopes: dict[int, date] = {}  # entries in scope -> one cut-off with that scope
+    for cutoff in cutoffs:
+        scopes.setdefault(due[cutoff], cutoff)
+    aggregates = {}
+    for n, cutoff in scopes.items():
+        if n == 0:
+            continue  # nothing in scope: every count is 0
+        in_scope = Q() if n == len(dates) else Q(vulnerability__due_date__lte=cutoff)
+        aggregates[f"closed{n}"] = Count("id", filter=in_scope & Q(status__in=CLOSED))
+        aggregates[f"na{n}"] = Count("id", filter=in_scope & Q(status=NOT_AFFECTED))
+    counts = {}
+    if aggregates:
+        counts = {
+            row.pop("agency_id"): row
+            for row in Remediation.objects.filter(**scope)
+            .values("agency_id")
+            .annotate(**aggregates)
+            .order_by()
+        }
+    return counts, due
 
 
 def _kev_completion_times(wanted: set[tuple[int, date]]) -> dict[tuple[int, date], datetime]:
@@ -373,20 +393,23 @@ def _kev_completion_times(wanted: set[tuple[int, date]]) -> dict[tuple[int, date
     }
 
 
-def _derive(row, meta, agency, coverage, kev_counts, kev_totals, cutoffs, schedule):
-    """[R11] or [R12] progress of a derived task, and its KEV cut-off (None for coverage)."""
-    if meta.measure == Task.Measure.TOOL_COVERAGE:
-        return tool_coverage_progress(
-            endpoints=agency.endpoints,
-            target=meta.coverage_target,
-            deployments=coverage.get((row.agency_id, meta.coverage_category), []),
-        ), None
+def _coverage_progress(row, meta, agency, coverage) -> DerivedProgress:
+    """[R11] progress of a tool-coverage task."""
+    return tool_coverage_progress(
+        endpoints=agency.endpoints,
+        target=meta.coverage_target,
+        deployments=coverage.get((row.agency_id, meta.coverage_category), []),
+    )
+
+
+def _kev_task_progress(row, meta, kev_counts, due, schedule):
+    """[R12] progress of a KEV task, and its cut-off date."""
     cutoff = kev_cutoff(row, meta, schedule)
-    i = cutoffs.index(cutoff)
+    n = due[cutoff]
     counts = kev_counts.get(row.agency_id, {})
     return kev_progress(
-        due_in_scope=kev_totals[f"due{i}"],
-        not_affected=counts.get(f"na{i}", 0),
-        remediated=counts.get(f"closed{i}", 0),
+        due_in_scope=n,
+        not_affected=counts.get(f"na{n}", 0),
+        remediated=counts.get(f"closed{n}", 0),
         last_change=None,  # filled in by _kev_completion_times when it matters
     ), cutoff

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record_many
+from apps.core.bulk import bulk_upsert
 from apps.directives.models import Directive
 from apps.directives.selectors import Schedule, directive_current, directive_schedule
 from apps.readiness.clock import local_date
@@ -173,6 +174,7 @@ def _store_current(directive: Directive, values: dict[int, dict], now: datetime)
             directive=directive, agency_id__in=values
         ).values_list("agency_id", "rating", "red_since")
     }
+    fields = ("agency", "directive", "red_since", *FIGURE_FIELDS)
     rows = []
     for agency_id, figures in values.items():
         red_since = None
@@ -180,17 +182,8 @@ def _store_current(directive: Directive, values: dict[int, dict], now: datetime)
             # Oversight is reminded of an agency the day it turns red, not every day after.
             was_rating, was_red_since = previous.get(agency_id, (None, None))
             red_since = was_red_since if was_rating == Rating.RED and was_red_since else now
-        rows.append(
-            AgencyReadiness(
-                agency_id=agency_id, directive=directive, red_since=red_since, **figures
-            )
-        )
-    AgencyReadiness.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["agency", "directive"],
-        update_fields=[*FIGURE_FIELDS, "red_since"],
-    )
+        rows.append((agency_id, directive.pk, red_since, *(figures[f] for f in FIGURE_FIELDS)))
+    bulk_upsert(AgencyReadiness, fields, rows, unique_fields=("agency", "directive"))
 
 
 def readiness_run_store(
