@@ -16,5 +16,7 @@ urlpatterns = [
     path("agencies/<int:agency_id>/vulnerabilities/", include("apps.clearinghouse.urls")),
     path("fleet/", include("apps.readiness.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("review/", include("apps.review.urls")),
+    path("audit/", include("apps.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from apps.readiness.models import Rating
 from apps.readiness.selectors import AGENCY_SORTS, departments_with_units
 
 SORT_LABELS = {
-    "risk": "Risk (red first, then lowest SPI)",
+    "risk": "Risk (red first)",
     "rating": "Rating",
     "-ev": "EV, highest first",
     "ev": "EV, lowest first",

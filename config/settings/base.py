@@ -39,6 +39,7 @@ LOCAL_APPS = [
     "apps.readiness",
     "apps.reports",
     "apps.audit",
+    "apps.review",
     "apps.notices",
     "apps.demo",
 ]

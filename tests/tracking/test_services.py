@@ -204,7 +204,10 @@ def test_return_needs_a_comment_and_sends_the_task_back(world):
     assert result.return_comment == "The scan is from last year."
     assert result.returned_at is not None
     assert (result.verified_at, result.verified_by, result.completed_at) == (None, None, None)
+    # No longer complete: it stops short of the full credit it had (was 100 %).
+    assert result.percent == 90
     [event] = events_of(agency_task)
+    assert event.changes["percent"] == [100, 90]
     assert (event.action, event.comment) == (
         AuditEvent.Action.RETURN,
         "The scan is from last year.",

@@ -3,6 +3,7 @@
 Badges always carry their meaning in words; colour only repeats it (WCAG 1.4.1).
 """
 
+import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -47,7 +48,9 @@ def ratio(value: float | None) -> str:
     """An index such as SPI with two decimals; None (nothing planned yet) → "—"."""
     if value is None:
         return "—"
-    return f"{value:.2f}"
+    # Truncated, not rounded: an SPI of 0.748 is below the 0.75 red line and must not
+    # read as 0.75.
+    return f"{math.floor(value * 100) / 100:.2f}"
 
 
 @register.filter

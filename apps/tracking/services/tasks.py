@@ -257,6 +257,10 @@ def _oversight_move(
     return task, before
 
 
+# The most a returned task may claim (it was complete until oversight sent it back).
+RETURNED_PERCENT_CAP = 90
+
+
 def _required_comment(comment: str, what: str) -> str:
     comment = (comment or "").strip()
     if not comment:
@@ -313,6 +317,9 @@ def agency_task_return(
     )
     task.returned_at = now or timezone.now()
     task.return_comment = comment
+    # Returned work is not done: it must not keep the full credit of a completion [R6]
+    # until the agency resubmits it, so its percent stops short of complete.
+    task.percent = min(task.percent, RETURNED_PERCENT_CAP)
     return _save_task(
         task=task, before=before, actor=actor, action=AuditEvent.Action.RETURN, comment=comment
     )
