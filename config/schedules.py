@@ -14,6 +14,9 @@ class Job:
     task: str
     every_minutes: int | None = None
     at: str | None = None  # "HH:MM" daily, in SCHEDULE_TIME_ZONE
+    # Once, at the deadline of the current directive (a django-celery-beat clocked one-off,
+    # named after the directive; sync_schedules adds one for each new directive).
+    at_deadline: bool = False
     description: str = ""
 
 
@@ -41,6 +44,12 @@ JOBS = (
         task="reports.daily_fleet_report",
         at="06:00",
         description="The leadership PDF of the whole fleet.",
+    ),
+    Job(
+        name="Day 30 final fleet report",
+        task="reports.final_fleet_report",
+        at_deadline=True,
+        description="The final fleet PDF, figures judged at the directive's deadline.",
     ),
     Job(
         name="Reminders",

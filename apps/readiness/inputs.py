@@ -14,13 +14,13 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, FloatField, Func, Max, Q
 
 from apps.clearinghouse.models import Remediation, Vulnerability
 from apps.deployments.models import DefenseTool, ToolDeployment
@@ -207,13 +207,20 @@ def gather(
     # The KEV scan is the one heavy query (a pass over every remediation record); for the
     # whole fleet it runs on a second connection while this one reads the tasks.
     kev = _aside(lambda: _kev_counts(cutoffs, scope), parallel=agency_ids is None)
-    rows = AgencyTask.objects.filter(task__directive=directive, **scope).values_list(
-        "id", "agency_id", "task_id", "status", "percent", "completed_at", "extended_due",
-        "na_accepted_at", "version", "agency__endpoint_count",
-    )  # fmt: skip
     agencies: dict[int, AgencyInputs] = {}
     task_rows: list[TaskRow] = []
-    for id_, agency_id, task_id, status, percent, done_at, ext, na_at, version, endpoints in rows:
+    for (
+        id_,
+        agency_id,
+        task_id,
+        status,
+        percent,
+        done_at,
+        ext,
+        na_at,
+        version,
+        endpoints,
+    ) in _task_values(directive, scope):
         task_rows.append(
             TaskRow(id_, agency_id, task_id, status, percent, done_at, ext, na_at is not None,
                     version)
@@ -274,6 +281,28 @@ def gather(
             overdue - counts.get(f"closed{overdue}", 0) - counts.get(f"na{overdue}", 0)
         )
     return Gathered(agencies=agencies, changes=changes)
+
+
+class _Epoch(Func):
+    """Seconds since 1970 as a float: PostgreSQL sends it as a number, which loads ~10x
+    faster than a timestamptz string parsed in Python (20,000 of them a recompute)."""
+
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+    output_field = FloatField()
+
+
+def _task_values(directive: Directive, scope: dict):
+    """Every AgencyTask of the directive as tuples (one query), completion times aware UTC."""
+    qs = AgencyTask.objects.filter(task__directive=directive, **scope)
+    names = ("id", "agency_id", "task_id", "status", "percent", "completed_at", "extended_due",
+             "na_accepted_at", "version", "agency__endpoint_count")  # fmt: skip
+    if connection.vendor != "postgresql":
+        yield from qs.values_list(*names)
+        return
+    epoch = qs.annotate(done_s=_Epoch("completed_at"), na_s=_Epoch("na_accepted_at"))
+    for row in epoch.values_list(*names[:5], "done_s", "extended_due", "na_s", *names[8:]):
+        done = datetime.fromtimestamp(row[5], UTC) if row[5] is not None else None
+        yield (*row[:5], done, row[6], row[7], *row[8:])
 
 
 def _aside(job: Callable[[], T], *, parallel: bool) -> Callable[[], T]:

@@ -3,7 +3,14 @@ import json
 from celery import current_app
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from django.http import Http404
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+)
 
 from config.schedules import JOBS, SCHEDULE_TIME_ZONE
 
@@ -18,7 +25,10 @@ class Command(BaseCommand):
             if job.task not in current_app.tasks:
                 self.stderr.write(f"Skipped {job.name}: task {job.task} is not registered.")
                 continue
-            schedule = {"interval": None, "crontab": None}
+            if job.at_deadline:
+                self._sync_deadline_job(job)
+                continue
+            schedule = {"interval": None, "crontab": None, "clocked": None, "one_off": False}
             if job.every_minutes:
                 schedule["interval"], _ = IntervalSchedule.objects.get_or_create(
                     every=job.every_minutes, period=IntervalSchedule.MINUTES
@@ -41,3 +51,29 @@ class Command(BaseCommand):
             )
             when = f"every {job.every_minutes} min" if job.every_minutes else f"daily {job.at}"
             self.stdout.write(f"{job.name}: {job.task}, {when}")
+
+    def _sync_deadline_job(self, job) -> None:
+        """A one-off at the current directive's deadline. Beat disables a one-off once it
+        has run; a later sync leaves that alone (the job itself also runs only once per
+        directive), and a new directive gets its own."""
+        from apps.directives.selectors import directive_current, directive_schedule
+
+        try:
+            directive = directive_current()
+        except Http404:
+            self.stderr.write(f"Skipped {job.name}: no directive has been issued yet.")
+            return
+        deadline = directive_schedule(directive=directive).clock(timezone.now()).deadline
+        clocked, _ = ClockedSchedule.objects.get_or_create(clocked_time=deadline)
+        name = f"{job.name} ({directive.code})"
+        task, created = PeriodicTask.objects.get_or_create(
+            name=name,
+            defaults={"task": job.task, "clocked": clocked, "one_off": True, "enabled": True},
+        )
+        if not created:
+            task.task, task.clocked, task.one_off = job.task, clocked, True
+            task.interval = task.crontab = task.solar = None
+        task.description = job.description
+        task.args, task.kwargs = json.dumps([]), json.dumps({})
+        task.save()
+        self.stdout.write(f"{name}: {job.task}, once at {deadline.isoformat()}")
