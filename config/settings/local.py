@@ -17,7 +17,8 @@ for _folder in ("queue", "processed", "control", "results"):
     (CELERY_DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
 (BASE_DIR / "var").mkdir(exist_ok=True)
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+# "localhost" only names the embedded broker (kombu warns when a URL has no host).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://localhost//")
 CELERY_RESULT_BACKEND = env(
     "CELERY_RESULT_BACKEND", default=f"file://{CELERY_DATA_DIR / 'results'}"
 )
