@@ -47,6 +47,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         **directive_clock_context(),
+        "page_title": "Audit log",
         "form": form,
         "filtered": filters.active,
         "export_ok": not form.errors,

@@ -76,6 +76,17 @@ class ClockState:
     ALL = (DONE, LATE, OVERDUE, AT_RISK, ON_TRACK, NOT_APPLICABLE)
 
 
+# How a clock state reads on every page, badge and report.
+CLOCK_STATE_LABELS = {
+    ClockState.DONE: "Done",
+    ClockState.LATE: "Done late",
+    ClockState.OVERDUE: "Overdue",
+    ClockState.AT_RISK: "At risk",
+    ClockState.ON_TRACK: "On track",
+    ClockState.NOT_APPLICABLE: "Not applicable",
+}
+
+
 class Rating:
     """An agency's rating (plain strings); ``ALL`` is in display order."""
 

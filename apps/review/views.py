@@ -58,28 +58,31 @@ def _extension_items(records: list[ExtensionRequest], schedule, now: datetime) -
     return selectors.extension_items(extensions=records, schedule=schedule, now=now)
 
 
-VERIFICATION = Queue(
+def _task_queue(**queue) -> Queue:
+    """A queue of agency tasks: its rows are task lines, decided with a TaskDecisionForm."""
+    return Queue(
+        row_template="review/partials/_task_row.html",
+        items=_task_items,
+        form=lambda line: TaskDecisionForm(agency_task=line.agency_task),
+        record=lambda line: line.agency_task,
+        **queue,
+    )
+
+
+VERIFICATION = _task_queue(
     key="verification",
     title="Verification queue",
     url_name="review:verification_queue",
     template="review/verification_queue.html",
-    row_template="review/partials/_task_row.html",
     select=selectors.verification_queue,
-    items=_task_items,
-    form=lambda line: TaskDecisionForm(agency_task=line.agency_task),
-    record=lambda line: line.agency_task,
     holds=lambda at: at.status == AgencyTask.Status.COMPLETED,
 )
-NOT_APPLICABLE = Queue(
+NOT_APPLICABLE = _task_queue(
     key="na",
     title="Not-applicable claims",
     url_name="review:na_queue",
     template="review/na_queue.html",
-    row_template="review/partials/_task_row.html",
     select=selectors.na_claim_queue,
-    items=_task_items,
-    form=lambda line: TaskDecisionForm(agency_task=line.agency_task),
-    record=lambda line: line.agency_task,
     holds=lambda at: at.status == AgencyTask.Status.NOT_APPLICABLE and not at.na_accepted_at,
 )
 EXTENSIONS = Queue(

@@ -8,12 +8,11 @@ from django import forms
 
 from apps.accounts.models import User
 from apps.core.errors import DomainError
-from apps.readiness.scoring import ClockState
+from apps.readiness.scoring import CLOCK_STATE_LABELS, ClockState
 from apps.tracking import permissions
 from apps.tracking.evidence import ACCEPT_ATTRIBUTE, ACCEPTED_LABELS
 from apps.tracking.models import AgencyTask
 from apps.tracking.permissions import Action
-from apps.tracking.selectors import CLOCK_STATE_LABELS
 
 S = AgencyTask.Status
 

@@ -21,20 +21,11 @@ from apps.audit.models import AuditEvent
 from apps.directives.models import Directive, Milestone
 from apps.directives.selectors import Schedule
 from apps.readiness.inputs import clock_settings
-from apps.readiness.scoring import ClockState, clock_state
+from apps.readiness.scoring import CLOCK_STATE_LABELS, ClockState, clock_state
 from apps.readiness.selectors import AgencyStanding, agency_standing, task_inputs
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
 
 S = AgencyTask.Status
-
-CLOCK_STATE_LABELS = {
-    ClockState.DONE: "Done",
-    ClockState.LATE: "Done late",
-    ClockState.OVERDUE: "Overdue",
-    ClockState.AT_RISK: "At risk",
-    ClockState.ON_TRACK: "On track",
-    ClockState.NOT_APPLICABLE: "Not applicable",
-}
 
 
 def _with_board_facts(qs: QuerySet[AgencyTask]) -> QuerySet[AgencyTask]:

@@ -3,9 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.accounts.factories import CisoFactory, LeadershipFactory, OversightFactory
 from tests.agencies.factories import AgencyFactory
 from tests.clearinghouse.factories import VulnerabilityFactory
+from tests.people import ciso, leadership, other_ciso, oversight  # noqa: F401
 
 
 @pytest.fixture
@@ -16,27 +16,6 @@ def today():
 @pytest.fixture
 def agency():
     return AgencyFactory()
-
-
-@pytest.fixture
-def ciso(agency):
-    return CisoFactory(agency=agency)
-
-
-@pytest.fixture
-def other_ciso():
-    """The CISO of another agency: every page of `agency` must answer 404 to them."""
-    return CisoFactory()
-
-
-@pytest.fixture
-def leadership():
-    return LeadershipFactory()
-
-
-@pytest.fixture
-def oversight():
-    return OversightFactory()
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-from apps.core.templatetags.portal import pct, ratio
+from django.core.paginator import Paginator
+from django.template.loader import render_to_string
+
+from apps.core.templatetags.portal import page_url, pct, ratio
 
 
 def test_an_index_is_truncated_so_a_value_under_a_threshold_never_reads_as_it():
@@ -11,3 +14,26 @@ def test_an_index_is_truncated_so_a_value_under_a_threshold_never_reads_as_it():
 def test_fractions_read_as_percentages():
     assert pct(0.423) == "42%"
     assert pct(None) == "—"
+
+
+def test_a_page_url_keeps_the_query_and_sets_the_page():
+    assert page_url("", "", 2) == "?page=2"
+    assert page_url("/agencies/1/vulnerabilities/", "q=a+b&status=x", 3) == (
+        "/agencies/1/vulnerabilities/?q=a+b&status=x&page=3"
+    )
+
+
+def test_the_pagination_links_work_without_htmx_and_add_it_only_with_a_target():
+    page = Paginator(list(range(30)), 10).get_page(2)
+    plain = render_to_string(
+        "partials/_pagination.html", {"page": page, "query": "a=1", "label": "Pages"}
+    )
+    assert 'aria-label="Pages"' in plain
+    assert 'href="?a=1&amp;page=1"' in plain
+    assert 'href="?a=1&amp;page=3"' in plain
+    assert 'aria-current="page"' in plain
+    assert "hx-get" not in plain
+    swapped = render_to_string(
+        "partials/_pagination.html", {"page": page, "label": "Pages", "target": "#results"}
+    )
+    assert 'hx-get="?page=3" hx-target="#results" hx-push-url="true"' in swapped

@@ -3,36 +3,15 @@ from decimal import Decimal
 import pytest
 
 from apps.directives.models import Task
-from tests.accounts.factories import CisoFactory, LeadershipFactory, OversightFactory
 from tests.agencies.factories import AgencyFactory
 from tests.deployments.factories import DefenseToolFactory
 from tests.directives.factories import DirectiveFactory, MilestoneFactory, TaskFactory
+from tests.people import ciso, leadership, other_ciso, oversight  # noqa: F401
 
 
 @pytest.fixture
 def agency():
     return AgencyFactory(endpoint_count=1000)
-
-
-@pytest.fixture
-def ciso(agency):
-    return CisoFactory(agency=agency)
-
-
-@pytest.fixture
-def other_ciso():
-    """The CISO of another agency: every page of `agency` must answer 404 to them."""
-    return CisoFactory()
-
-
-@pytest.fixture
-def leadership():
-    return LeadershipFactory()
-
-
-@pytest.fixture
-def oversight():
-    return OversightFactory()
 
 
 @pytest.fixture

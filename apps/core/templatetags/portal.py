@@ -12,6 +12,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from apps.readiness.clock import zone_abbreviation
+from apps.readiness.scoring import CLOCK_STATE_LABELS
 
 register = template.Library()
 
@@ -21,14 +22,6 @@ STATUS_LABELS = {
     "blocked": "Blocked",
     "completed": "Completed",
     "verified": "Verified",
-    "not_applicable": "Not applicable",
-}
-CLOCK_LABELS = {
-    "done": "Done",
-    "late": "Done late",
-    "overdue": "Overdue",
-    "at_risk": "At risk",
-    "on_track": "On track",
     "not_applicable": "Not applicable",
 }
 RATING_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
@@ -93,7 +86,7 @@ def status_badge(status: str) -> str:
 
 @register.simple_tag
 def clock_badge(state: str) -> str:
-    return _badge("clock", state, CLOCK_LABELS)
+    return _badge("clock", state, CLOCK_STATE_LABELS)
 
 
 @register.simple_tag
@@ -106,6 +99,13 @@ def rating_badge(rating: str | None) -> str:
 @register.simple_tag
 def extension_badge(status: str) -> str:
     return _badge("extension", status, EXTENSION_LABELS)
+
+
+@register.simple_tag
+def page_url(url: str, query: str, number: int) -> str:
+    """One page of a paginated list: `url` (empty: this page), the query string kept from
+    the request (without "page"), then page=N. Escaped where it is output."""
+    return f"{url}?{query}&page={number}" if query else f"{url}?page={number}"
 
 
 @register.filter

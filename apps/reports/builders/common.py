@@ -13,7 +13,7 @@ from apps.directives.selectors import Schedule
 from apps.readiness.charts import MILESTONE_STATES
 from apps.readiness.clock import zone_abbreviation
 from apps.readiness.inputs import clock_settings, task_input, task_meta, task_row
-from apps.readiness.scoring import ClockState, clock_state
+from apps.readiness.scoring import CLOCK_STATE_LABELS, clock_state
 from apps.reports.models import Report
 from apps.tracking.models import AgencyTask
 
@@ -21,14 +21,6 @@ from apps.tracking.models import AgencyTask
 REPORT_TZ = ZoneInfo("America/New_York")
 AUTHOR = "Cyber Readiness Portal, directive program office"
 
-STATE_LABELS = {
-    ClockState.DONE: "Done",
-    ClockState.LATE: "Done late",
-    ClockState.OVERDUE: "Overdue",
-    ClockState.AT_RISK: "At risk",
-    ClockState.ON_TRACK: "On track",
-    ClockState.NOT_APPLICABLE: "Not applicable",
-}
 STATUS_LABELS = dict(AgencyTask.Status.choices)
 RATING_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
 
@@ -127,7 +119,7 @@ class TaskLine:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return CLOCK_STATE_LABELS[self.state]
 
     @property
     def due_label(self) -> str:
