@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import connection
@@ -52,8 +52,7 @@ def clock_settings() -> ClockSettings:
     )
 
 
-@dataclass(frozen=True)
-class TaskMeta:
+class TaskMeta(NamedTuple):
     """What the rules need of a directive task."""
 
     id: int
@@ -65,9 +64,9 @@ class TaskMeta:
     coverage_category: str
 
 
-@dataclass(frozen=True)
-class TaskRow:
-    """One AgencyTask as stored."""
+class TaskRow(NamedTuple):
+    """One AgencyTask as stored. A NamedTuple: the fleet recompute makes ~20,000 of these,
+    and a tuple is built several times faster than a frozen dataclass."""
 
     id: int
     agency_id: int
