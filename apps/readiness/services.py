@@ -4,7 +4,9 @@
 frozen basis) and a single agency right after one of its records changed
 (`agency_figures_refresh`), through the same code."""
 
+import gc
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -230,6 +232,21 @@ def _fleet_coverage(values: dict[int, dict]) -> float | None:
     return sum(shares) / len(shares) if shares else None
 
 
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while the fleet's inputs are built: ~40,000
+    small acyclic objects (rows, task inputs) would otherwise trigger dozens of collections
+    that walk every live object, a fifth of a fleet recompute's time. Nothing made here
+    forms a cycle; the collector resumes (and catches up) right after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def readiness_recompute(
     *,
     directive: Directive | None = None,
@@ -248,17 +265,18 @@ def readiness_recompute(
     now = now or timezone.now()
     schedule = directive_schedule(directive=directive)
     day = schedule.clock(now).day_number
-    gathered = gather(directive=directive, schedule=schedule, now=now, agency_ids=agency_ids)
     settings_ = clock_settings()
     results: dict[int, AgencyFigures] = {}
     values: dict[int, dict] = {}
-    for agency_id, inputs in gathered.agencies.items():
-        figures = agency_figures(
-            inputs.tasks, issued_at=schedule.issued_at, now=now, settings=settings_,
-            agency=agency_id,
-        )  # fmt: skip
-        results[agency_id] = figures
-        values[agency_id] = figure_values(figures, inputs, schedule, now, day)
+    with _collector_paused():
+        gathered = gather(directive=directive, schedule=schedule, now=now, agency_ids=agency_ids)
+        for agency_id, inputs in gathered.agencies.items():
+            figures = agency_figures(
+                inputs.tasks, issued_at=schedule.issued_at, now=now, settings=settings_,
+                agency=agency_id,
+            )  # fmt: skip
+            results[agency_id] = figures
+            values[agency_id] = figure_values(figures, inputs, schedule, now, day)
     fleet = fleet_figures(results.values())
     run = None
     with transaction.atomic():
