@@ -128,27 +128,13 @@ def floor_ev_pv(
 
 
 def kev_cutoffs(directive) -> list[date]:
-    """Distinct local due dates of the directive's KEV tasks across agencies."""
+    """Distinct local due dates of the directive's KEV tasks across agencies (the engine's
+    own list, so the floor judges the same scopes)."""
     from apps.directives.selectors import directive_schedule
-    from apps.readiness.clock import effective_due, local_date
-    from apps.tracking.models import AgencyTask
+    from apps.readiness import inputs
 
     schedule = directive_schedule(directive=directive)
-    pairs = (
-        AgencyTask.objects.filter(task__directive=directive, task__measure="kev_remediation")
-        .values_list("task__milestone_id", "extended_due")
-        .distinct()
-    )
-    return sorted(
-        {
-            local_date(
-                effective_due(milestone_due=schedule.windows[m][1], extension_date=ext,
-                              tz=schedule.tz),
-                schedule.tz,
-            )
-            for m, ext in pairs
-        }
-    )  # fmt: skip
+    return inputs.kev_cutoff_dates(directive, inputs.task_metas(directive), schedule, {})
 
 
 def run(repeat: int = 5) -> list[str]:
@@ -217,7 +203,7 @@ def _phases(directive, now, repeat: int) -> list[tuple[str, float]]:
 
     schedule = directive_schedule(directive=directive)
     metas = inputs.task_metas(directive)
-    cutoffs = inputs._kev_cutoffs(directive, metas, schedule, {})
+    cutoffs = inputs.kev_cutoff_dates(directive, metas, schedule, {})
     timings: dict[str, list[float]] = {}
 
     def timed(name, job):

@@ -14,7 +14,7 @@ from apps.directives.selectors import directive_schedule
 from apps.readiness.clock import deadline_of, local_date, planned_fraction
 from apps.readiness.inputs import clock_settings, gather
 from apps.readiness.models import ReadinessRun
-from apps.readiness.scoring import TaskInput, agency_figures, fleet_figures
+from apps.readiness.scoring import TaskInput, agency_figures
 from apps.readiness.services import figure_values, readiness_run_store
 
 
@@ -51,19 +51,18 @@ def demo_history_backfill(*, directive: Directive, now: datetime) -> int:
     settings_ = clock_settings()
     for day in days:
         then = min(deadline_of(day, schedule.tz), now)
-        values, results = {}, []
+        values = {}
         for agency_id, inputs in gathered.agencies.items():
             tasks = [_as_of(t, then, now) for t in inputs.tasks]
             figures = agency_figures(
                 tasks, issued_at=schedule.issued_at, now=then, settings=settings_, agency=agency_id
             )
-            results.append(figures)
             moment = replace(inputs, tasks=tasks)
             values[agency_id] = figure_values(
                 figures, moment, schedule, then, schedule.clock(then).day_number
             )
         readiness_run_store(
-            directive, ReadinessRun.Kind.DAILY, fleet_figures(results), values, schedule, then,
+            directive, ReadinessRun.Kind.DAILY, values, schedule, then,
             schedule.clock(then).day_number,
         )  # fmt: skip
     return len(days)

@@ -21,7 +21,7 @@ from apps.directives.models import Directive
 from apps.directives.selectors import directive_current, directive_schedule
 from apps.notices.models import Notice
 from apps.readiness.clock import local_date
-from apps.readiness.inputs import due_of, task_metas, task_row
+from apps.readiness.inputs import due_of, task_metas
 from apps.readiness.models import AgencyReadiness, Rating
 from apps.tracking.models import AgencyTask
 
@@ -55,7 +55,7 @@ def _ciso_notices(directive: Directive, now: datetime, day) -> list[Notice]:
         task__directive=directive, agency_id__in=list(cisos), status__in=OPEN
     ).select_related("task")
     for agency_task in rows:
-        due = due_of(task_row(agency_task), metas[agency_task.task_id], schedule)
+        due = due_of(agency_task.extended_due, metas[agency_task.task_id], schedule)
         if agency_task.returned_at is not None:
             kind = Notice.Kind.RETURNED
         elif due < now:

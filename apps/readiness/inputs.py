@@ -130,12 +130,10 @@ def task_metas(directive: Directive) -> dict[int, TaskMeta]:
     }
 
 
-def due_of(row: TaskRow, meta: TaskMeta, schedule: Schedule) -> datetime:
+def due_of(extended_due: date | None, meta: TaskMeta, schedule: Schedule) -> datetime:
     """[R3] The milestone's deadline, or the end of the approved extension's date."""
     _, milestone_due = schedule.windows[meta.milestone_id]
-    return effective_due(
-        milestone_due=milestone_due, extension_date=row.extended_due, tz=schedule.tz
-    )
+    return effective_due(milestone_due=milestone_due, extension_date=extended_due, tz=schedule.tz)
 
 
 def task_input(
@@ -151,7 +149,7 @@ def task_input(
         override.get("status", row.status),
         override.get("percent", row.percent),
         start,
-        due or due_of(row, meta, schedule),
+        due or due_of(row.extended_due, meta, schedule),
         override.get("completed_at", row.completed_at),
         row.na_accepted,
     )
@@ -202,7 +200,7 @@ def gather(
     scope = {} if agency_ids is None else {"agency_id__in": agency_ids}
     # Overdue KEV entries are those due before today: "yesterday" is one more cut-off.
     yesterday = local_date(now, schedule.tz) - timedelta(days=1)
-    cutoffs = sorted({*_kev_cutoffs(directive, metas, schedule, scope), yesterday})
+    cutoffs = sorted({*kev_cutoff_dates(directive, metas, schedule, scope), yesterday})
     # The KEV scan is the one heavy query (a pass over every remediation record); for the
     # whole fleet it runs on a second connection while this one reads the tasks.
     kev = _aside(lambda: _kev_counts(cutoffs, scope), parallel=agency_ids is None)
@@ -240,7 +238,7 @@ def gather(
                 changes.append(DerivedChange(row, status, percent, done_at))
         key = (meta.milestone_id, row.extended_due)
         if key not in dues:
-            dues[key] = due_of(row, meta, schedule)
+            dues[key] = due_of(row.extended_due, meta, schedule)
         agencies[row.agency_id].tasks.append(task_input(row, meta, schedule, dues[key], **override))
 
     # Everything that does not need the KEV counts is done while the KEV scan runs.
@@ -340,12 +338,12 @@ def _coverage(metas, scope) -> dict[tuple[int, str], list[tuple[datetime, int]]]
     return coverage
 
 
-def kev_cutoff(row: TaskRow, meta: TaskMeta, schedule: Schedule) -> date:
+def kev_cutoff(extended_due: date | None, meta: TaskMeta, schedule: Schedule) -> date:
     """[R12] A KEV task's scope: entries due on or before its effective due's local date."""
-    return local_date(due_of(row, meta, schedule), schedule.tz)
+    return local_date(due_of(extended_due, meta, schedule), schedule.tz)
 
 
-def _kev_cutoffs(directive, metas, schedule, scope) -> list[date]:
+def kev_cutoff_dates(directive, metas, schedule, scope) -> list[date]:
     """The distinct cut-off dates of the KEV tasks: their milestones' dates and the dates of
     any approved extensions (a handful, whatever the fleet's size)."""
     kev_tasks = [m for m in metas.values() if m.measure == Task.Measure.KEV_REMEDIATION]
@@ -357,12 +355,7 @@ def _kev_cutoffs(directive, metas, schedule, scope) -> list[date]:
         .values_list("task_id", "extended_due")
         .distinct()
     )
-    return sorted(
-        {
-            kev_cutoff(TaskRow(0, 0, task_id, "", 0, None, ext, False, 1), by_id[task_id], schedule)
-            for task_id, ext in pairs
-        }
-    )
+    return sorted({kev_cutoff(ext, by_id[task_id], schedule) for task_id, ext in pairs})
 
 
 def _kev_counts(cutoffs: list[date], scope) -> tuple[dict, dict[date, int]]:
@@ -432,7 +425,7 @@ def _coverage_progress(row, meta, agency, coverage) -> DerivedProgress:
 
 def _kev_task_progress(row, meta, kev_counts, due, schedule):
     """[R12] progress of a KEV task, and its cut-off date."""
-    cutoff = kev_cutoff(row, meta, schedule)
+    cutoff = kev_cutoff(row.extended_due, meta, schedule)
     n = due[cutoff]
     counts = kev_counts.get(row.agency_id, {})
     return kev_progress(

@@ -13,7 +13,6 @@ from django.db.models import (
     Case,
     Count,
     F,
-    FloatField,
     IntegerField,
     Max,
     Q,
@@ -22,7 +21,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
@@ -99,6 +97,54 @@ class FleetOverview:
         return self.green + self.amber + self.red
 
 
+def group_totals() -> dict:
+    """The sums every group of agencies is judged by (fleet, department, report)."""
+    return {
+        "agencies": Count("id"),
+        "earned": Sum("earned_weight"),
+        "planned": Sum("planned_weight"),
+        "weight": Sum("weight_total"),
+        "green": Count("id", filter=Q(rating=Rating.GREEN)),
+        "amber": Count("id", filter=Q(rating=Rating.AMBER)),
+        "red": Count("id", filter=Q(rating=Rating.RED)),
+        "tasks_overdue": Sum("tasks_overdue"),
+        "tasks_at_risk": Sum("tasks_at_risk"),
+        "kev_overdue": Sum("kev_overdue"),
+        "ai_coverage": Avg("ai_coverage"),
+    }
+
+
+def overview_from_totals(totals: dict, **extra) -> FleetOverview:
+    """[R13] Figures of a group from its sums: EV = sum(earned) / sum(weight), never an
+    average of the agencies' ratios."""
+    earned, planned, weight = (totals[k] or 0 for k in ("earned", "planned", "weight"))
+    return FleetOverview(
+        agencies=totals["agencies"],
+        ev=earned / weight if weight else 0.0,
+        pv=planned / weight if weight else 0.0,
+        spi=earned / planned if planned > 0 else None,
+        green=totals["green"],
+        amber=totals["amber"],
+        red=totals["red"],
+        tasks_overdue=totals["tasks_overdue"] or 0,
+        tasks_at_risk=totals["tasks_at_risk"] or 0,
+        kev_overdue=totals["kev_overdue"] or 0,
+        ai_coverage=totals["ai_coverage"],
+        **{"median_ev": None, "median_spi": None, "computed_at": None} | extra,
+    )
+
+
+def medians_of(rows) -> dict:
+    """Median EV (agencies with applicable work only) and median SPI (where there is one)
+    of (ev, spi, weight_total) rows, as scoring.fleet_figures judges them [R13]."""
+    evs = [ev for ev, _, weight in rows if weight]
+    spis = [spi for _, spi, _ in rows if spi is not None]
+    return {
+        "median_ev": statistics.median(evs) if evs else None,
+        "median_spi": statistics.median(spis) if spis else None,
+    }
+
+
 def fleet_overview(
     *, directive: Directive, run: ReadinessRun | None = None, agency_ids=None
 ) -> FleetOverview:
@@ -106,49 +152,17 @@ def fleet_overview(
     qs = figures_queryset(directive=directive, run=run)
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
-    totals = qs.aggregate(
-        agencies=Count("id"),
-        earned=Coalesce(Sum("earned_weight"), 0.0, output_field=FloatField()),
-        planned=Coalesce(Sum("planned_weight"), 0.0, output_field=FloatField()),
-        weight=Coalesce(Sum("weight_total"), 0.0, output_field=FloatField()),
-        green=Count("id", filter=Q(rating=Rating.GREEN)),
-        amber=Count("id", filter=Q(rating=Rating.AMBER)),
-        red=Count("id", filter=Q(rating=Rating.RED)),
-        tasks_overdue=Coalesce(Sum("tasks_overdue"), 0),
-        tasks_at_risk=Coalesce(Sum("tasks_at_risk"), 0),
-        kev_overdue=Coalesce(Sum("kev_overdue"), 0),
-        ai_coverage=Avg("ai_coverage"),
-    )
-    evs, spis, stamps, all_spis = [], [], [], []
+    rows = list(qs.values_list("ev", "spi", "weight_total", "computed_at", "milestone_states"))
     milestone_counts: dict[str, dict[str, int]] = {}
-    rows = qs.values_list("ev", "spi", "weight_total", "computed_at", "milestone_states")
-    for ev, spi, weight, stamp, states in rows:
-        if weight:
-            evs.append(ev)
-        if spi is not None:
-            spis.append(spi)
-        all_spis.append(spi)
-        stamps.append(stamp)
+    for *_, states in rows:
         for code, state in (states or {}).items():
             counts = milestone_counts.setdefault(code, {})
             counts[state] = counts.get(state, 0) + 1
-    weight, planned = totals["weight"], totals["planned"]
-    return FleetOverview(
-        agencies=totals["agencies"],
-        ev=totals["earned"] / weight if weight else 0.0,
-        pv=planned / weight if weight else 0.0,
-        spi=totals["earned"] / planned if planned > 0 else None,
-        green=totals["green"],
-        amber=totals["amber"],
-        red=totals["red"],
-        median_ev=statistics.median(evs) if evs else None,
-        median_spi=statistics.median(spis) if spis else None,
-        tasks_overdue=totals["tasks_overdue"],
-        tasks_at_risk=totals["tasks_at_risk"],
-        kev_overdue=totals["kev_overdue"],
-        ai_coverage=totals["ai_coverage"],
-        computed_at=min(stamps) if stamps else None,
-        spis=tuple(all_spis),
+    return overview_from_totals(
+        qs.aggregate(**group_totals()),
+        **medians_of([row[:3] for row in rows]),
+        computed_at=min((row[3] for row in rows), default=None),
+        spis=tuple(row[1] for row in rows),
         milestone_counts=milestone_counts,
     )
 
@@ -232,44 +246,12 @@ def rollup_by_department(
     """The fleet's figures per department (its bureaus summed) and for independent agencies
     as one group, in two queries whatever the number of departments."""
     qs = figures_queryset(directive=directive, run=run)
-    groups = (
-        qs.values("agency__parent_id")
-        .annotate(
-            agencies=Count("id"),
-            earned=Sum("earned_weight"),
-            planned=Sum("planned_weight"),
-            weight=Sum("weight_total"),
-            green=Count("id", filter=Q(rating=Rating.GREEN)),
-            amber=Count("id", filter=Q(rating=Rating.AMBER)),
-            red=Count("id", filter=Q(rating=Rating.RED)),
-            tasks_overdue=Sum("tasks_overdue"),
-            tasks_at_risk=Sum("tasks_at_risk"),
-            kev_overdue=Sum("kev_overdue"),
-            ai_coverage=Avg("ai_coverage"),
-        )
-        .order_by()
-    )
+    groups = qs.values("agency__parent_id").annotate(**group_totals()).order_by()
     departments = {a.pk: a for a in Agency.objects.filter(kind=Agency.Kind.DEPARTMENT)}
     out = []
-    for g in groups:
-        parent = departments.get(g["agency__parent_id"])
-        weight, planned = g["weight"] or 0, g["planned"] or 0
-        overview = FleetOverview(
-            agencies=g["agencies"],
-            ev=(g["earned"] or 0) / weight if weight else 0.0,
-            pv=planned / weight if weight else 0.0,
-            spi=(g["earned"] or 0) / planned if planned > 0 else None,
-            green=g["green"],
-            amber=g["amber"],
-            red=g["red"],
-            median_ev=None,
-            median_spi=None,
-            tasks_overdue=g["tasks_overdue"] or 0,
-            tasks_at_risk=g["tasks_at_risk"] or 0,
-            kev_overdue=g["kev_overdue"] or 0,
-            ai_coverage=g["ai_coverage"],
-            computed_at=None,
-        )
+    for totals in groups:
+        parent = departments.get(totals["agency__parent_id"])
+        overview = overview_from_totals(totals)
         if parent is None:
             out.append(GroupFigures("independent", "Independent agencies", None, overview))
         else:
@@ -303,20 +285,11 @@ def agency_standing(*, agency: Agency, directive: Directive) -> AgencyStanding:
     """An agency's current figures (None before the first computation) and the fleet
     medians of EV and SPI, in two queries."""
     figures = AgencyReadiness.objects.filter(agency=agency, directive=directive).first()
-    evs, spis, all_spis = [], [], []
-    for ev, spi, weight in AgencyReadiness.objects.filter(directive=directive).values_list(
-        "ev", "spi", "weight_total"
-    ):
-        if weight:
-            evs.append(ev)
-        if spi is not None:
-            spis.append(spi)
-        all_spis.append(spi)
+    rows = list(
+        AgencyReadiness.objects.filter(directive=directive).values_list("ev", "spi", "weight_total")
+    )
     return AgencyStanding(
-        figures=figures,
-        median_ev=statistics.median(evs) if evs else None,
-        median_spi=statistics.median(spis) if spis else None,
-        spis=tuple(all_spis),
+        figures=figures, spis=tuple(spi for _, spi, _ in rows), **medians_of(rows)
     )
 
 

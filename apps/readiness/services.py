@@ -29,6 +29,7 @@ from apps.readiness.scoring import (
     agency_figures,
     fleet_figures,
 )
+from apps.readiness.selectors import medians_of, overview_from_totals
 from apps.tracking.models import AgencyTask
 
 logger = logging.getLogger(__name__)
@@ -189,25 +190,24 @@ def _store_current(directive: Directive, values: dict[int, dict], now: datetime)
 
 
 def readiness_run_store(
-    directive: Directive, kind: str, fleet: FleetFigures, values: dict[int, dict],
-    schedule: Schedule, now: datetime, day: int,
+    directive: Directive, kind: str, values: dict[int, dict], schedule: Schedule,
+    now: datetime, day: int,
 ) -> ReadinessRun:  # fmt: skip
-    run_values = {
-        "computed_at": now,
-        "day_number": day,
-        "ev": fleet.ev,
-        "pv": fleet.pv,
-        "spi": fleet.spi,
-        "agencies": fleet.agencies,
-        "green": fleet.by_rating[Rating.GREEN],
-        "amber": fleet.by_rating[Rating.AMBER],
-        "red": fleet.by_rating[Rating.RED],
-        "median_ev": fleet.median_ev,
-        "median_spi": fleet.median_spi,
-        "tasks_overdue": fleet.counts[ClockState.OVERDUE],
-        "kev_overdue": sum(v["kev_overdue"] for v in values.values()),
-        "ai_coverage": _fleet_coverage(values),
-    }
+    """Keep per-agency figures as a run of snapshots, with the fleet's figures summed from
+    them the same way the dashboards sum current figures."""
+    rows = values.values()
+    fleet = overview_from_totals(
+        {
+            "agencies": len(values),
+            **{k: sum(v[f] for v in rows) for k, f in (
+                ("earned", "earned_weight"), ("planned", "planned_weight"),
+                ("weight", "weight_total"), ("tasks_overdue", "tasks_overdue"),
+                ("tasks_at_risk", "tasks_at_risk"), ("kev_overdue", "kev_overdue"))},
+            **{r: sum(v["rating"] == r for v in rows) for r in Rating.ALL},
+            "ai_coverage": _mean(v["ai_coverage"] for v in rows),
+        },
+        **medians_of([(v["ev"], v["spi"], v["weight_total"]) for v in rows]),
+    )  # fmt: skip
     snapshot_date = local_date(now, schedule.tz)
     if kind == ReadinessRun.Kind.DAILY:
         # One point a day: a retried or repeated daily job replaces that day's point.
@@ -215,8 +215,12 @@ def readiness_run_store(
             directive=directive, kind=kind, snapshot_date=snapshot_date
         ).delete()
     run = ReadinessRun.objects.create(
-        directive=directive, kind=kind, snapshot_date=snapshot_date, **run_values
-    )
+        directive=directive, kind=kind, snapshot_date=snapshot_date, computed_at=now,
+        day_number=day, ev=fleet.ev, pv=fleet.pv, spi=fleet.spi, agencies=fleet.agencies,
+        green=fleet.green, amber=fleet.amber, red=fleet.red, median_ev=fleet.median_ev,
+        median_spi=fleet.median_spi, tasks_overdue=fleet.tasks_overdue,
+        kev_overdue=fleet.kev_overdue, ai_coverage=fleet.ai_coverage,
+    )  # fmt: skip
     ReadinessSnapshot.objects.bulk_create(
         [
             ReadinessSnapshot(run=run, directive=directive, agency_id=agency_id, **figures)
@@ -227,9 +231,9 @@ def readiness_run_store(
     return run
 
 
-def _fleet_coverage(values: dict[int, dict]) -> float | None:
-    shares = [v["ai_coverage"] for v in values.values() if v["ai_coverage"] is not None]
-    return sum(shares) / len(shares) if shares else None
+def _mean(shares) -> float | None:
+    known = [s for s in shares if s is not None]
+    return sum(known) / len(known) if known else None
 
 
 @contextmanager
@@ -283,7 +287,7 @@ def readiness_recompute(
         derived = _store_derived(gathered.changes, now)
         _store_current(directive, values, now)
         if keep_as is not None:
-            run = readiness_run_store(directive, keep_as, fleet, values, schedule, now, day)
+            run = readiness_run_store(directive, keep_as, values, schedule, now, day)
     return RecomputeResult(directive, now, results, fleet, derived, run)
 
 
@@ -311,21 +315,11 @@ def readiness_run_freeze(
     cheap enough for a web request."""
     now = now or timezone.now()
     schedule = directive_schedule(directive=directive)
-    rows = list(AgencyReadiness.objects.filter(directive=directive))
-    values = {r.agency_id: {f: getattr(r, f) for f in FIGURE_FIELDS} for r in rows}
-    fleet = fleet_figures(
-        AgencyFigures(
-            agency=r.agency_id, ev=r.ev, pv=r.pv, spi=r.spi, earned_weight=r.earned_weight,
-            planned_weight=r.planned_weight, weight_total=r.weight_total, earned_schedule=None,
-            spi_t=None, plan_end=None, forecast=r.forecast_at, rating=r.rating, states={},
-            counts={
-                ClockState.DONE: r.tasks_done, ClockState.LATE: r.tasks_late,
-                ClockState.OVERDUE: r.tasks_overdue, ClockState.AT_RISK: r.tasks_at_risk,
-                ClockState.ON_TRACK: r.tasks_on_track,
-                ClockState.NOT_APPLICABLE: r.tasks_not_applicable,
-            },
-        )
-        for r in rows
-    )  # fmt: skip
-    day = schedule.clock(now).day_number
-    return readiness_run_store(directive, kind, fleet, values, schedule, now, day)
+    values = {
+        agency_id: dict(zip(FIGURE_FIELDS, figures, strict=True))
+        for agency_id, *figures in AgencyReadiness.objects.filter(directive=directive)
+        .values_list("agency_id", *FIGURE_FIELDS)
+    }  # fmt: skip
+    return readiness_run_store(
+        directive, kind, values, schedule, now, schedule.clock(now).day_number
+    )
