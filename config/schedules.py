@@ -4,8 +4,10 @@ operators can adjust them in the admin; a later sync restores these definitions.
 
 from dataclasses import dataclass
 
+from apps.readiness.clock import DEFAULT_TZ  # pure Python: no Django, no models
+
 # Wall-clock jobs run in the directive's time zone, so "08:00" stays 08:00 across DST.
-SCHEDULE_TIME_ZONE = "America/New_York"
+SCHEDULE_TIME_ZONE = DEFAULT_TZ.key
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,9 @@
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
-from apps.agencies.permissions import can_edit_agency
+from apps.agencies.permissions import require_agency_editor
 
 
 def agency_list_for_user(*, user: User) -> QuerySet[Agency]:
@@ -34,9 +33,15 @@ def agency_get_for_editor(*, user: User, agency_id: int) -> Agency:
     (a foreign agency stays invisible), 403 if they may read but not change it (oversight
     and leadership on a CISO's screens)."""
     agency = agency_get_for_user(user=user, agency_id=agency_id)
-    if not can_edit_agency(user=user, agency_id=agency.pk):
-        raise PermissionDenied("Only the agency's CISO changes its records.")
+    require_agency_editor(user=user, agency_id=agency.pk)
     return agency
+
+
+def agency_lock(*, agency_id: int) -> Agency:
+    """The agency row, locked until the transaction ends (STYLE rule 5). Every write that
+    checks an agency's records against each other (deployments against the endpoint count,
+    a bulk mark creating remediation rows) locks it first, so such writes serialise."""
+    return Agency.objects.select_for_update().get(pk=agency_id)
 
 
 def reporting_units() -> QuerySet[Agency]:

@@ -50,7 +50,11 @@ class Remediation(TimeStampedModel):
         MITIGATED = "mitigated", "Mitigated"
         REMEDIATED = "remediated", "Remediated"
 
+    # Fixed or worked around: dated (resolved_on), and done for a KEV task [R12].
     CLOSED_STATUSES = (Status.MITIGATED, Status.REMEDIATED)
+    # Closed, or not present: no longer open, so never overdue and out of a KEV task's
+    # remaining work. Open is the rest: not assessed (no row) or affected.
+    SETTLED_STATUSES = (*CLOSED_STATUSES, Status.NOT_AFFECTED)
 
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.CASCADE, related_name="remediations"

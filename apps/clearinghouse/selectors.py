@@ -24,11 +24,10 @@ from apps.agencies.models import Agency
 from apps.clearinghouse.models import Remediation, Vulnerability
 
 NOT_ASSESSED = Remediation.Status.NOT_ASSESSED
-# Statuses that stop an entry from being overdue: fixed, worked around, or not present.
-SETTLED_STATUSES = (
-    Remediation.Status.NOT_AFFECTED,
-    Remediation.Status.MITIGATED,
-    Remediation.Status.REMEDIATED,
+# The stored statuses of an open entry: every one that is not settled (Remediation's own
+# SETTLED_STATUSES); "not assessed" is stored as no row at all.
+OPEN_STORED_STATUSES = tuple(
+    s for s in Remediation.Status if s not in Remediation.SETTLED_STATUSES and s != NOT_ASSESSED
 )
 
 SORTS = {
@@ -60,9 +59,9 @@ class RemediationFilters:
 
 
 def _open_q() -> Q:
-    # Open = not assessed (no row) or assessed as affected; written without negation so the
-    # NULLs of the outer join count as open.
-    return Q(mine__status__isnull=True) | Q(mine__status=Remediation.Status.AFFECTED)
+    # Open = not assessed (no row) or not settled; listed rather than negated (~Q), so the
+    # NULLs of the outer join count as open and no subquery replaces the join.
+    return Q(mine__status__isnull=True) | Q(mine__status__in=OPEN_STORED_STATUSES)
 
 
 def _overdue_q(today: date) -> Q:

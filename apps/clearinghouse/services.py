@@ -3,19 +3,22 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
-from apps.agencies.permissions import can_edit_agency
+from apps.agencies.permissions import require_agency_editor
+from apps.agencies.selectors import agency_lock
 from apps.audit.models import AuditEvent
-from apps.audit.services import audit_record_many, changes_between, snapshot
+from apps.audit.services import audit_event, audit_record_many, changes_between, snapshot
 from apps.clearinghouse.feeds import KevCatalog, fetch_feed, parse_kev
 from apps.clearinghouse.models import FeedImport, Remediation, Vulnerability
 from apps.core.errors import DomainError, ImportRejected
-from apps.readiness.services import agency_figures_refresh
+from apps.directives.selectors import directive_current
+from apps.readiness.services import agency_figures_refresh_on_commit, readiness_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +60,18 @@ def kev_import(*, source: str) -> FeedImport:
     """Import the KEV catalog from a URL or file: validate against the schema, then upsert by
     CVE ID in one transaction. A bad feed changes nothing and leaves a failed FeedImport with
     the reason; entries missing from a newer feed are kept (CISA removes entries rarely, and
-    remediation history must survive)."""
+    remediation history must survive). Once entries were added or changed, the fleet's
+    figures are recomputed (after the commit), whoever ran the import: the daily job or
+    `manage.py import_kev`."""
     run = FeedImport.objects.create(source=source[:500])
     try:
         catalog = parse_kev(fetch_feed(source))
         with transaction.atomic():
             created, updated = _upsert_catalog(catalog)
+            if created or updated:
+                # New or changed entries (due dates) change which entries each KEV task
+                # covers [R12]: the whole fleet is recomputed once they are committed.
+                transaction.on_commit(_recompute_fleet)
     except ImportRejected as exc:
         run.status = FeedImport.Status.FAILED
         run.error = exc.message
@@ -88,6 +97,14 @@ def kev_import(*, source: str) -> FeedImport:
         ]
     )
     return run
+
+
+def _recompute_fleet() -> None:
+    try:
+        directive = directive_current()
+    except Http404:
+        return  # no directive issued yet: there are no figures to recompute
+    readiness_recompute(directive=directive)
 
 
 # --- Remediation ---------------------------------------------------------------------------
@@ -118,11 +135,6 @@ class MarkResult:
         return self.created + self.updated
 
 
-def _refresh_figures_on_commit(agency_id: int) -> None:
-    # KEV tasks derive from remediation: recompute the agency's figures once committed.
-    transaction.on_commit(lambda: agency_figures_refresh(agency_id=agency_id))
-
-
 def _label(status: str) -> str:
     return Remediation.Status(status).label.lower()
 
@@ -145,8 +157,8 @@ def _validate_mark(*, status: str, resolved_on: date | None, today: date, count:
             )
         if resolved_on > today:
             raise DomainError(
-                f"The date {resolved_on:%b} {resolved_on.day}, {resolved_on.year} is in the "
-                f"future; mark entries {_label(status)} once the work is done.",
+                f"The date {date_format(resolved_on, 'M j, Y')} is in the future; mark "
+                f"entries {_label(status)} once the work is done.",
                 field="resolved_on",
             )
     elif resolved_on is not None:
@@ -176,9 +188,7 @@ def remediation_mark_bulk(
     alone. One audit row per changed entry, all written in one query. A blank note keeps
     each entry's existing note."""
     now = now or timezone.now()
-    # Views check this through agency_get_for_editor; the service refuses on its own too.
-    if not can_edit_agency(user=actor, agency_id=agency.pk):
-        raise PermissionDenied("Only the agency's CISO can mark its vulnerabilities.")
+    require_agency_editor(user=actor, agency_id=agency.pk)
     ids = sorted(set(vulnerability_ids))
     # Dates are typed in the portal's display zone, so "the future" is judged there.
     _validate_mark(
@@ -187,7 +197,7 @@ def remediation_mark_bulk(
     note = note.strip()
     # One writer per agency at a time: two bulk marks can then never both create a row for
     # the same entry (the unique constraint would fail one of them half-way).
-    Agency.objects.select_for_update().filter(pk=agency.pk).values_list("pk").get()
+    agency_lock(agency_id=agency.pk)
     cves = dict(Vulnerability.objects.filter(pk__in=ids).values_list("pk", "cve_id"))
     if len(cves) != len(ids):
         missing = len(ids) - len(cves)
@@ -233,22 +243,23 @@ def remediation_mark_bulk(
     )
     where = agency.abbreviation or agency.name
     audit_record_many(
-        AuditEvent(
+        audit_event(
             actor=actor,
-            agency_id=agency.pk,
             action=AuditEvent.Action.ASSESS,
-            object_type=Remediation._meta.model_name,
-            object_id=str(row.pk),
-            object_repr=f"{cves[row.vulnerability_id]} at {where}"[:200],
+            instance=row,
+            agency_id=agency.pk,
             changes=changes_between(
                 befores[row.vulnerability_id], snapshot(row, REMEDIATION_AUDITED)
             ),
             comment=note,
+            # str(row) would show ids; the CVE and the agency read better in the log.
+            object_repr=f"{cves[row.vulnerability_id]} at {where}",
         )
         for row in [*to_create, *to_update]
     )
     if to_create or to_update:
-        _refresh_figures_on_commit(agency.pk)
+        # KEV tasks derive from remediation: the agency's figures follow once committed.
+        agency_figures_refresh_on_commit(agency_id=agency.pk)
     return MarkResult(
         status=status,
         created=len(to_create),

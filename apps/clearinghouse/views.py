@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.agencies.models import Agency
-from apps.agencies.permissions import can_edit_agency
 from apps.agencies.selectors import agency_get_for_editor, agency_get_for_user
 from apps.clearinghouse.forms import RemediationFilterForm, RemediationMarkForm
 from apps.clearinghouse.selectors import (
@@ -27,7 +26,7 @@ from apps.clearinghouse.selectors import (
 )
 from apps.clearinghouse.services import MarkResult, remediation_mark_bulk
 from apps.core.errors import DomainError
-from apps.directives.selectors import directive_clock_context
+from apps.core.views import agency_page_context
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("q", "vendor", "product", "status", "overdue", "ransomware")
@@ -50,16 +49,17 @@ def _list_context(
     filters = filter_form.filters()
     rows = remediation_list_for_agency(agency=agency, filters=filters, today=today)
     page = Paginator(rows, PAGE_SIZE).get_page(query.get("page"))
-    can_edit = can_edit_agency(user=request.user, agency_id=agency.pk)
-    if can_edit and mark_form is None:
+    # The results region alone (htmx) has no clock banner: skip reading the clock.
+    context = agency_page_context(
+        request, agency, "vulnerabilities", with_clock=not _results_only(request)
+    )
+    if context["can_edit"] and mark_form is None:
         # The mark returns to these filters and this page.
         mark_form = RemediationMarkForm(initial={"filters": query.urlencode()})
     kept = query.copy()
     kept.pop("page", None)
     return {
-        **directive_clock_context(),
-        "agency": agency,
-        "active_tab": "vulnerabilities",
+        **context,
         "heading": "Vulnerability remediation",
         "filter_form": filter_form,
         "filters": filters,
@@ -70,15 +70,19 @@ def _list_context(
         "vendor_changed": bool(request.htmx) and request.htmx.trigger == "id_vendor",
         "page": page,
         "counts": remediation_counts_for_agency(agency=agency, today=today),
-        "can_edit": can_edit,
         "mark_form": mark_form,
         "selected": selected,
         "list_url": reverse("clearinghouse:remediation_list", kwargs={"agency_id": agency.pk}),
     }
 
 
+def _results_only(request: HttpRequest) -> bool:
+    """An htmx request (filters, paging, a mark) redraws the results region only."""
+    return bool(request.htmx) and not request.htmx.boosted
+
+
 def _render(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
-    if request.htmx and not request.htmx.boosted:
+    if _results_only(request):
         # The results region only; a refused mark answers 422, which the portal's htmx
         # config swaps in like a success (the fragment carries the errors).
         return render(

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from apps.readiness.clock import milestone_deadline, milestone_windows, planned_fraction
+from apps.directives.selectors import Schedule
+from apps.readiness.clock import planned_fraction
 
 BLOCKERS = (
     "Waiting on the hosting provider to schedule the maintenance window.",
@@ -88,11 +89,11 @@ class DirectiveShape:
     windows: dict[int, tuple[datetime, datetime]]  # day offset -> (start, due)
 
     @classmethod
-    def of(cls, *, issued_at: datetime, time_zone: str, offsets: list[int]) -> "DirectiveShape":
-        tz = ZoneInfo(time_zone)
-        dues = [milestone_deadline(issued_at, k, tz) for k in sorted(offsets)]
-        windows = dict(zip(sorted(offsets), milestone_windows(issued_at, dues), strict=True))
-        return cls(issued_at=issued_at, tz=tz, windows=windows)
+    def of(cls, schedule: Schedule) -> "DirectiveShape":
+        """The directive's milestone windows as the engine computes them, keyed by day offset
+        (the generator plans by offset, the schedule keys by milestone id)."""
+        windows = {schedule.offsets[pk]: span for pk, span in schedule.windows.items()}
+        return cls(issued_at=schedule.issued_at, tz=schedule.tz, windows=windows)
 
 
 def plan_task(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import ExpressionWrapper, F
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -30,6 +31,7 @@ from apps.demo.history import demo_history_backfill
 from apps.deployments.models import DefenseTool, ToolDeployment
 from apps.deployments.services import defense_tool_catalog_load
 from apps.directives.models import Directive, Task
+from apps.directives.selectors import directive_schedule
 from apps.directives.services import directive_load, directive_reissue
 from apps.readiness.clock import local_date
 from apps.readiness.models import ReadinessRun
@@ -72,27 +74,30 @@ def load_directive_and_catalogs() -> Directive:
 
 
 def _shift_demo_dates(directive: Directive, delta: timedelta) -> None:
-    """Move every recorded demo date with the clock, so a re-issued demo stays coherent."""
-    tasks = AgencyTask.objects.filter(task__directive=directive)
-    for field in ("completed_at", "verified_at", "na_accepted_at", "returned_at"):
-        tasks.filter(**{f"{field}__isnull": False}).update(**{field: _plus(field, delta)})
-    for row in tasks.filter(extended_due__isnull=False).only("pk", "extended_due"):
-        AgencyTask.objects.filter(pk=row.pk).update(extended_due=row.extended_due + delta)
-    for row in ExtensionRequest.objects.filter(agency_task__task__directive=directive):
-        ExtensionRequest.objects.filter(pk=row.pk).update(
-            requested_due=row.requested_due + delta,
-            decided_at=row.decided_at + delta if row.decided_at else None,
+    """Move every recorded demo date with the clock, so a re-issued demo stays coherent: one
+    UPDATE per table, whatever the number of rows (an empty date stays empty)."""
+    AgencyTask.objects.filter(task__directive=directive).update(
+        **_shifted(
+            AgencyTask,
+            ("completed_at", "verified_at", "na_accepted_at", "returned_at", "extended_due"),
+            delta,
         )
-    deployments = ToolDeployment.objects.filter(operational_since__isnull=False)
-    deployments.update(operational_since=_plus("operational_since", delta))
-    for row in ToolDeployment.objects.filter(go_live_date__isnull=False).only("pk", "go_live_date"):
-        ToolDeployment.objects.filter(pk=row.pk).update(go_live_date=row.go_live_date + delta)
+    )
+    ExtensionRequest.objects.filter(agency_task__task__directive=directive).update(
+        **_shifted(ExtensionRequest, ("requested_due", "decided_at"), delta)
+    )
+    ToolDeployment.objects.update(
+        **_shifted(ToolDeployment, ("operational_since", "go_live_date"), delta)
+    )
 
 
-def _plus(field: str, delta: timedelta):
-    from django.db.models import F
-
-    return F(field) + delta
+def _shifted(model, names: Sequence[str], delta: timedelta) -> dict[str, ExpressionWrapper]:
+    # Typed as the column itself: a date plus a duration is a timestamp to Django (and to
+    # PostgreSQL), but on SQLite only a date-typed expression is written back as a date.
+    return {
+        name: ExpressionWrapper(F(name) + delta, output_field=type(model._meta.get_field(name))())
+        for name in names
+    }
 
 
 def demo_users(directive: Directive) -> list[Login]:
@@ -183,11 +188,7 @@ def apply_progress(
     todo = [a for a in agencies if a.pk not in started]
     if not todo:
         return {"tasks": 0, "deployments": 0, "remediations": 0}
-    shape = DirectiveShape.of(
-        issued_at=directive.issued_at,
-        time_zone=directive.time_zone,
-        offsets=list(directive.milestones.values_list("day_offset", flat=True)),
-    )
+    shape = DirectiveShape.of(directive_schedule(directive=directive))
     tasks = list(
         directive.tasks.select_related("milestone").order_by("milestone__day_offset", "code")
     )
@@ -202,12 +203,13 @@ def apply_progress(
         [],
         [],
     )
+    counted: list[Agency] = []  # agencies given an endpoint count, saved in one query
     for agency in todo:
         rng = agency_rng(seed, agency.name)
         profile = pick_profile(rng)
         if not agency.endpoint_count:
             agency.endpoint_count = endpoint_count(rng, cfo_act=agency.tier == Agency.Tier.CFO_ACT)
-            Agency.objects.filter(pk=agency.pk).update(endpoint_count=agency.endpoint_count)
+            counted.append(agency)
         for task in tasks:
             if task.measure != Task.Measure.MANUAL:
                 task_rows.append(_task_row(agency, task, None, now, reviewer))
@@ -236,6 +238,7 @@ def apply_progress(
                 remediation_rows.append(
                     (agency.pk, vuln_id, planned[0], now, planned[1], None, "", now, now)
                 )
+    Agency.objects.bulk_update(counted, ["endpoint_count"], batch_size=1000)
     counts["tasks"] = bulk_insert(AgencyTask, AGENCY_TASK_FIELDS, task_rows)
     ids = {
         (a, t): pk

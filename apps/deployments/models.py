@@ -32,6 +32,13 @@ class DefenseTool(TimeStampedModel):
         return self.name
 
 
+class ToolDeploymentQuerySet(models.QuerySet):
+    def counting_toward_coverage(self) -> "ToolDeploymentQuerySet":
+        """[R11] The deployments a tool_coverage task counts: operational, of an AI-enabled
+        tool (`ToolDeployment.counts_toward_coverage` is the same rule for one row)."""
+        return self.filter(stage=ToolDeployment.Stage.OPERATIONAL, tool__ai_enabled=True)
+
+
 class ToolDeployment(TimeStampedModel):
     """One agency's deployment of a catalog tool. Only operational deployments of AI-enabled
     tools count toward coverage tasks (the clock issue, derived tasks)."""
@@ -60,6 +67,8 @@ class ToolDeployment(TimeStampedModel):
     )
     version = models.PositiveIntegerField(default=1)
 
+    objects = ToolDeploymentQuerySet.as_manager()
+
     class Meta:
         ordering = ["agency", "tool__category", "tool__name"]
         constraints = [
@@ -80,3 +89,9 @@ class ToolDeployment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.tool} at {self.agency_id} ({self.stage})"
+
+    @property
+    def counts_toward_coverage(self) -> bool:
+        """[R11] True for an operational deployment of an AI-enabled tool (the row-level
+        form of `ToolDeploymentQuerySet.counting_toward_coverage`; reads `tool`)."""
+        return self.stage == self.Stage.OPERATIONAL and self.tool.ai_enabled

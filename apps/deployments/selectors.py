@@ -38,6 +38,12 @@ def deployment_get_for_user(
         agency = agency_get_for_editor(user=user, agency_id=agency_id)
     else:
         agency = agency_get_for_user(user=user, agency_id=agency_id)
+    return deployment_for_agency(agency=agency, pk=pk)
+
+
+def deployment_for_agency(*, agency: Agency, pk: int) -> ToolDeployment:
+    """One deployment of an agency the caller has already resolved through the user's scope;
+    404 if the agency has no such deployment."""
     try:
         deployment = deployment_list_for_agency(agency=agency).get(pk=pk)
     except ToolDeployment.DoesNotExist as exc:
@@ -62,9 +68,13 @@ class CoverageRow:
     category_label: str
     target: Decimal  # fraction of endpoints, e.g. 0.800
     endpoints: int
-    reported: int  # sum over qualifying deployments, before the cap
-    covered: int  # capped at the agency's endpoint count [R11]
-    progress: DerivedProgress
+    reported: int  # sum over the deployments that count, before the cap (shown when capped)
+    progress: DerivedProgress  # [R11] as the readiness engine derives it
+
+    @property
+    def covered(self) -> int:
+        """Endpoints counted: the reported sum capped at the agency's endpoint count [R11]."""
+        return self.progress.covered or 0
 
     @property
     def target_percent(self) -> int:
@@ -104,24 +114,17 @@ def coverage_tasks(*, directive: Directive | None) -> list[Task]:
 def deployment_coverage(
     *, agency: Agency, deployments: Iterable[ToolDeployment], tasks: Iterable[Task]
 ) -> list[CoverageRow]:
-    """Coverage per tool_coverage task from deployments already fetched (no query).
-
-    [R11] Only operational deployments of AI-enabled tools of the task's category count, and
-    the sum is capped at the agency's endpoint count; the percent is toward the target."""
-    qualifying: dict[str, list[ToolDeployment]] = {}
+    """Coverage per tool_coverage task from deployments already fetched (no query), figured
+    by the engine's own rule (scoring.tool_coverage_progress) from the deployments that
+    count toward coverage (ToolDeployment.counts_toward_coverage) [R11]."""
+    counting: dict[str, list[ToolDeployment]] = {}
     for d in deployments:
-        if d.stage == ToolDeployment.Stage.OPERATIONAL and d.tool.ai_enabled:
-            qualifying.setdefault(d.tool.category, []).append(d)
+        if d.counts_toward_coverage:
+            counting.setdefault(d.tool.category, []).append(d)
     labels = dict(DefenseTool.Category.choices)
     rows = []
     for task in tasks:
-        counted = qualifying.get(task.coverage_category, [])
-        reported = sum(d.endpoints_covered for d in counted)
-        progress = tool_coverage_progress(
-            endpoints=agency.endpoint_count,
-            target=task.coverage_target,
-            deployments=[(d.operational_since, d.endpoints_covered) for d in counted],
-        )
+        counted = counting.get(task.coverage_category, [])
         rows.append(
             CoverageRow(
                 task_code=task.code,
@@ -131,9 +134,12 @@ def deployment_coverage(
                 category_label=labels.get(task.coverage_category, task.coverage_category),
                 target=task.coverage_target,
                 endpoints=agency.endpoint_count,
-                reported=reported,
-                covered=min(reported, agency.endpoint_count),
-                progress=progress,
+                reported=sum(d.endpoints_covered for d in counted),
+                progress=tool_coverage_progress(
+                    endpoints=agency.endpoint_count,
+                    target=task.coverage_target,
+                    deployments=[(d.operational_since, d.endpoints_covered) for d in counted],
+                ),
             )
         )
     return rows

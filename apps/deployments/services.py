@@ -4,18 +4,19 @@ agency's readiness figures are refreshed once it has committed."""
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
-from apps.agencies.permissions import can_edit_agency
+from apps.agencies.permissions import require_agency_editor
+from apps.agencies.selectors import agency_lock
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, changes_between, snapshot
 from apps.core.errors import DomainError, StaleVersion
 from apps.deployments.models import DefenseTool, ToolDeployment
-from apps.readiness.services import agency_figures_refresh
+from apps.readiness.services import agency_figures_refresh_on_commit
 
 # What the audit log records of a deployment (tool_id, not tool: no query per snapshot).
 DEPLOYMENT_AUDITED = (
@@ -54,25 +55,6 @@ def defense_tool_catalog_load(*, entries: list[dict]) -> int:
     return changed
 
 
-def _require_editor(actor: User, agency_id: int) -> None:
-    # Views check this through agency_get_for_editor already; the service refuses on its own
-    # too, so no other caller (API, shell, job) can write another agency's records.
-    if not can_edit_agency(user=actor, agency_id=agency_id):
-        raise PermissionDenied("Only the agency's CISO can change its tool deployments.")
-
-
-def _refresh_figures_on_commit(agency_id: int) -> None:
-    # Coverage tasks derive from deployments and the endpoint count: recompute the agency's
-    # figures once the change is committed, so its screens never show stale ones.
-    transaction.on_commit(lambda: agency_figures_refresh(agency_id=agency_id))
-
-
-def _lock_agency(agency_id: int) -> Agency:
-    # Deployments and the endpoint count are checked against each other (covered <= count),
-    # so every write of either serialises on the agency row first, always in that order.
-    return Agency.objects.select_for_update().get(pk=agency_id)
-
-
 def _validate(
     *,
     agency: Agency,
@@ -101,14 +83,11 @@ def _validate(
             )
         if go_live_date > today:
             raise DomainError(
-                f"The go-live date {_day(go_live_date)} is in the future; a deployment "
-                "becomes operational once it has gone live. Keep it at Deploying until then.",
+                f"The go-live date {date_format(go_live_date, 'M j, Y')} is in the future; a "
+                "deployment becomes operational once it has gone live. Keep it at Deploying "
+                "until then.",
                 field="go_live_date",
             )
-
-
-def _day(value: date) -> str:
-    return f"{value:%b} {value.day}, {value.year}"
 
 
 def _today(now: datetime) -> date:
@@ -133,8 +112,10 @@ def deployment_create(
     Endpoints covered must lie within the agency's endpoint count; an operational deployment
     needs a go-live date not in the future, and counts toward coverage from now on."""
     now = now or timezone.now()
-    _require_editor(actor, agency.pk)
-    agency = _lock_agency(agency.pk)
+    require_agency_editor(user=actor, agency_id=agency.pk)
+    # Deployments and the endpoint count are checked against each other (covered <= count),
+    # so every write of either locks the agency row first, always in that order.
+    agency = agency_lock(agency_id=agency.pk)
     _validate(
         agency=agency,
         stage=stage,
@@ -158,7 +139,7 @@ def deployment_create(
         agency_id=agency.pk,
         changes=changes_between({}, snapshot(deployment, DEPLOYMENT_AUDITED)),
     )
-    _refresh_figures_on_commit(agency.pk)
+    agency_figures_refresh_on_commit(agency_id=agency.pk)
     return deployment
 
 
@@ -182,8 +163,8 @@ def deployment_update(
     operational clears it; staying operational keeps it. A save that changes nothing
     writes nothing."""
     now = now or timezone.now()
-    _require_editor(actor, deployment.agency_id)
-    agency = _lock_agency(deployment.agency_id)
+    require_agency_editor(user=actor, agency_id=deployment.agency_id)
+    agency = agency_lock(agency_id=deployment.agency_id)  # then the deployment, as above
     current = ToolDeployment.objects.select_for_update().get(pk=deployment.pk)
     if current.version != version:
         raise StaleVersion(
@@ -224,7 +205,7 @@ def deployment_update(
         agency_id=agency.pk,
         changes=changes,
     )
-    _refresh_figures_on_commit(agency.pk)
+    agency_figures_refresh_on_commit(agency_id=agency.pk)
     return current
 
 
@@ -242,8 +223,8 @@ def agency_endpoints_update(
 
     `expected_count` is the count the form showed: if it has changed since, nothing is saved
     (no lost update). The count may not fall below any deployment's endpoints covered."""
-    _require_editor(actor, agency.pk)
-    locked = _lock_agency(agency.pk)
+    require_agency_editor(user=actor, agency_id=agency.pk)
+    locked = agency_lock(agency_id=agency.pk)
     if expected_count is not None and locked.endpoint_count != expected_count:
         raise DomainError(
             f"Someone changed the endpoint count to {locked.endpoint_count:,} after you opened "
@@ -280,5 +261,5 @@ def agency_endpoints_update(
         changes=changes_between(before, snapshot(locked, ["endpoint_count"])),
         comment=reason.strip(),
     )
-    _refresh_figures_on_commit(locked.pk)
+    agency_figures_refresh_on_commit(agency_id=locked.pk)
     return locked

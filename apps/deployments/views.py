@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.agencies.models import Agency
-from apps.agencies.permissions import can_edit_agency
 from apps.agencies.selectors import agency_get_for_editor, agency_get_for_user
 from apps.core.errors import DomainError, StaleVersion
+from apps.core.views import agency_page_context
 from apps.deployments import services
 from apps.deployments.forms import DeploymentForm, EndpointCountForm
 from apps.deployments.models import ToolDeployment
@@ -21,22 +21,16 @@ from apps.deployments.selectors import (
     coverage_tasks,
     defense_tool_catalog,
     deployment_coverage,
+    deployment_for_agency,
     deployment_get_for_user,
     deployment_list_for_agency,
 )
-from apps.directives.selectors import directive_clock_context
 
 
 def _page(request: HttpRequest, agency: Agency, **context: Any) -> dict[str, Any]:
-    """The agency chrome these pages share with the tracking pages: the directive clock, the
-    agency header with its tabs, and whether the user may change anything here."""
-    return {
-        **directive_clock_context(),
-        "agency": agency,
-        "active_tab": "deployments",
-        "can_edit": can_edit_agency(user=request.user, agency_id=agency.pk),
-        **context,
-    }
+    """The agency chrome these pages share with the other agency pages, on the deployments
+    tab, with this page's own `context`."""
+    return {**agency_page_context(request, agency, "deployments"), **context}
 
 
 def _endpoints_form(agency: Agency) -> EndpointCountForm:
@@ -134,7 +128,7 @@ def deployment_edit(request: HttpRequest, agency_id: int, pk: int) -> HttpRespon
             )
         except StaleVersion:
             # Nothing was written: show what is saved now, with the user's entry beside it.
-            deployment = deployment_get_for_user(user=request.user, agency_id=agency_id, pk=pk)
+            deployment = deployment_for_agency(agency=agency, pk=pk)
             stale = _stale_summary(form, deployment)
             form = DeploymentForm(
                 initial=DeploymentForm.initial_from(deployment), tools=tools, agency=agency
@@ -173,7 +167,7 @@ def agency_endpoints_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
             )
         except DomainError as exc:
             # Show the count as saved now, and take it as read: a second save is deliberate.
-            agency = agency_get_for_user(user=request.user, agency_id=agency_id)
+            agency.refresh_from_db(fields=["endpoint_count"])
             data = request.POST.copy()
             data["expected_count"] = str(agency.endpoint_count)
             form = EndpointCountForm(data)

@@ -37,8 +37,6 @@ from apps.readiness.scoring import (
 from apps.tracking.models import AgencyTask
 
 T = TypeVar("T")
-CLOSED = [Remediation.Status.REMEDIATED, Remediation.Status.MITIGATED]
-NOT_AFFECTED = Remediation.Status.NOT_AFFECTED
 # AI-defense coverage on the dashboards is the share of endpoints under AI-enabled EDR.
 COVERAGE_KPI_CATEGORY = DefenseTool.Category.EDR
 
@@ -326,12 +324,11 @@ _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-kev")
 def _coverage(metas, scope) -> dict[tuple[int, str], list[tuple[datetime, int]]]:
     categories = {m.coverage_category for m in metas.values() if m.coverage_category}
     categories.add(COVERAGE_KPI_CATEGORY)
-    deployments = ToolDeployment.objects.filter(
-        stage=ToolDeployment.Stage.OPERATIONAL,
-        tool__ai_enabled=True,
-        tool__category__in=categories,
-        **scope,
-    ).values_list("agency_id", "tool__category", "operational_since", "endpoints_covered")
+    deployments = (
+        ToolDeployment.objects.counting_toward_coverage()
+        .filter(tool__category__in=categories, **scope)
+        .values_list("agency_id", "tool__category", "operational_since", "endpoints_covered")
+    )
     coverage: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
     for agency_id, category, since, endpoints in deployments:
         coverage[(agency_id, category)].append((since, endpoints))
@@ -375,8 +372,12 @@ def _kev_counts(cutoffs: list[date], scope) -> tuple[dict, dict[date, int]]:
         if n == 0:
             continue  # nothing in scope: every count is 0
         in_scope = Q() if n == len(dates) else Q(vulnerability__due_date__lte=cutoff)
-        aggregates[f"closed{n}"] = Count("id", filter=in_scope & Q(status__in=CLOSED))
-        aggregates[f"na{n}"] = Count("id", filter=in_scope & Q(status=NOT_AFFECTED))
+        aggregates[f"closed{n}"] = Count(
+            "id", filter=in_scope & Q(status__in=Remediation.CLOSED_STATUSES)
+        )
+        aggregates[f"na{n}"] = Count(
+            "id", filter=in_scope & Q(status=Remediation.Status.NOT_AFFECTED)
+        )
     counts = {}
     if aggregates:
         counts = {
@@ -395,7 +396,7 @@ def _kev_completion_times(wanted: set[tuple[int, date]]) -> dict[tuple[int, date
     if not wanted:
         return {}
     cutoffs = sorted({c for _, c in wanted})
-    assessed = Q(status__in=[*CLOSED, NOT_AFFECTED])
+    assessed = Q(status__in=Remediation.SETTLED_STATUSES)
     rows = (
         Remediation.objects.filter(agency_id__in={a for a, _ in wanted})
         .values("agency_id")

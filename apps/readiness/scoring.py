@@ -367,11 +367,14 @@ def agency_figures(
 
 @dataclass(frozen=True)
 class DerivedProgress:
-    """Progress of a derived task: ``percent`` is floored (99.6 shows as 99, never 100)."""
+    """Progress of a derived task: ``percent`` is floored (99.6 shows as 99, never 100).
+    ``covered`` is set for a tool_coverage task only: the endpoints counted, capped at the
+    agency's endpoint count [R11]."""
 
     percent: int
     done: bool
     completed_at: datetime | None
+    covered: int | None = None
 
 
 def _exact(value: float | Decimal | Fraction) -> Fraction:
@@ -403,7 +406,7 @@ def tool_coverage_progress(
     if endpoints < 0 or any(n < 0 for _, n in deployments):
         raise ValueError("endpoint counts must be >= 0")
     if endpoints == 0:  # [R11] nothing to cover: 0 %, not done
-        return DerivedProgress(percent=0, done=False, completed_at=None)
+        return DerivedProgress(percent=0, done=False, completed_at=None, covered=0)
     # Integer arithmetic on T = num/den keeps the comparisons exact (covered >= T * endpoints
     # is covered * den >= num * endpoints) and is ~10x cheaper than Fractions, which matters
     # when the fleet recompute derives 1,500 coverage tasks.
@@ -418,7 +421,7 @@ def tool_coverage_progress(
             completed_at = ensure_aware(since, "operational_since")
             break
     done = completed_at is not None
-    return DerivedProgress(percent=percent, done=done, completed_at=completed_at)
+    return DerivedProgress(percent=percent, done=done, completed_at=completed_at, covered=covered)
 
 
 def kev_progress(

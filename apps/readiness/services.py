@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
-from apps.audit.services import audit_record_many
+from apps.audit.services import audit_event, audit_record_many, audit_value
 from apps.core.bulk import bulk_upsert
 from apps.directives.models import Directive
 from apps.directives.selectors import Schedule, directive_current, directive_schedule
@@ -142,20 +142,24 @@ def _store_derived(changes: list[DerivedChange], now: datetime) -> int:
             for k, old, new in (
                 ("status", before.status, change.status),
                 ("percent", before.percent, change.percent),
-                ("completed_at", _iso(before.completed_at), _iso(change.completed_at)),
+                (
+                    "completed_at",
+                    audit_value(before.completed_at),
+                    audit_value(change.completed_at),
+                ),
             )
             if old != new
         }
         events.append(
-            AuditEvent(
+            audit_event(
                 actor=None,
-                agency_id=before.agency_id,
                 action=AuditEvent.Action.DERIVE,
-                object_type="agencytask",
-                object_id=str(pk),
-                object_repr=f"Task {before.task_id} at agency {before.agency_id}",
+                instance=row,
+                agency_id=before.agency_id,
                 changes=diff,
                 comment="Derived from tool deployments or KEV remediation records.",
+                # str(row) would read the task and the agency: one query per row.
+                object_repr=f"Task {before.task_id} at agency {before.agency_id}",
             )
         )
     fields = ["status", "percent", "completed_at", "version", "updated_at"]
@@ -164,10 +168,6 @@ def _store_derived(changes: list[DerivedChange], now: datetime) -> int:
         AgencyTask.objects.bulk_update(unverified, [*fields, "verified_at", "verified_by"])
     audit_record_many(events)
     return len(events)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _store_current(directive: Directive, values: dict[int, dict], now: datetime) -> None:

@@ -27,4 +27,23 @@
     };
     hint.textContent = labels[select.value] || "Note";
   });
+
+  // "Select all on this page" of the remediation list: it stays hidden without script, where
+  // each row is checked by hand; shown on load and each time htmx redraws the results.
+  function revealSelectAll() {
+    var all = document.getElementById("select-all");
+    if (all) all.hidden = false;
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.id !== "select-all") return;
+    document.querySelectorAll("input[data-row-select]").forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", revealSelectAll);
+  } else {
+    revealSelectAll();
+  }
+  document.addEventListener("htmx:afterSettle", revealSelectAll);
 })();

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from apps.clearinghouse.models import FeedImport, Vulnerability
 from apps.core.fixtures import fixture_path
+from tests.directives.factories import DirectiveFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,31 @@ def test_a_missing_required_field_and_a_wrong_count_are_refused(tmp_path, catalo
 def test_a_missing_file_is_a_clear_error():
     with pytest.raises(CommandError, match="Cannot read the feed"):
         call_command("import_kev", "/nonexistent/kev.json")
+
+
+def test_an_import_that_changes_the_catalog_recomputes_the_fleet_once_committed(
+    tmp_path, catalog, imported, django_capture_on_commit_callbacks, monkeypatch
+):
+    recomputed = []
+    monkeypatch.setattr(
+        "apps.clearinghouse.services.readiness_recompute",
+        lambda **kwargs: recomputed.append(kwargs["directive"]),
+    )
+    directive = DirectiveFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_kev", str(KEV))  # nothing new: nothing to recompute
+    assert recomputed == []
+
+    catalog["vulnerabilities"][0]["dueDate"] = "2030-01-01"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_kev", _write(tmp_path, catalog))
+    assert recomputed == [directive]
+
+
+def test_an_import_before_any_directive_has_nothing_to_recompute(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("import_kev", str(KEV))
+    assert len(callbacks) == 1  # ran, and found no directive to recompute
+    assert Vulnerability.objects.count() == 1674

@@ -1,7 +1,16 @@
+from datetime import UTC, datetime
+
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 
-from apps.core.templatetags.portal import page_url, pct, ratio
+from apps.core.templatetags.portal import (
+    deadline,
+    extension_badge,
+    page_url,
+    pct,
+    ratio,
+    status_badge,
+)
 
 
 def test_an_index_is_truncated_so_a_value_under_a_threshold_never_reads_as_it():
@@ -37,3 +46,18 @@ def test_the_pagination_links_work_without_htmx_and_add_it_only_with_a_target():
         "partials/_pagination.html", {"page": page, "label": "Pages", "target": "#results"}
     )
     assert 'hx-get="?page=3" hx-target="#results" hx-push-url="true"' in swapped
+
+
+def test_badges_read_the_labels_of_the_model_choices():
+    assert ">Not applicable</span>" in status_badge("not_applicable")
+    assert ">Approved</span>" in extension_badge("approved")
+
+
+def test_a_deadline_reads_in_the_directive_zone_by_default():
+    assert deadline(datetime(2026, 12, 28, 4, 59, tzinfo=UTC)) == "Dec 27, 11:59 PM ET"
+
+
+def test_truncation_is_not_fooled_by_binary_fractions():
+    assert ratio(0.29) == "0.29"
+    assert ratio(1.02) == "1.02"
+    assert ratio(0.7499999) == "0.74"

@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -110,3 +111,34 @@ def test_seed_demo_gives_agencies_a_realistic_spread():
     # The figures are computed and the burn-up has its past days.
     assert AgencyReadiness.objects.count() == 308
     assert ReadinessRun.objects.filter(kind="daily").count() == 12
+
+
+def test_seed_demo_on_another_day_moves_every_recorded_date_with_the_clock():
+    call_command("seed_demo", "--day", "10")
+    task = AgencyTask.objects.filter(extended_due__isnull=False).first()
+    done = AgencyTask.objects.filter(completed_at__isnull=False).first()
+    extension = ExtensionRequest.objects.filter(decided_at__isnull=False).first()
+    deployment = ToolDeployment.objects.filter(go_live_date__isnull=False).first()
+    before = {
+        "extended_due": task.extended_due,
+        "completed_at": done.completed_at,
+        "requested_due": extension.requested_due,
+        "decided_at": extension.decided_at,
+        "go_live_date": deployment.go_live_date,
+        "operational_since": deployment.operational_since,
+    }
+
+    call_command("seed_demo", "--day", "12")  # issued two days earlier
+
+    for row in (task, done, extension, deployment):
+        row.refresh_from_db()
+    two_days = timedelta(days=2)
+    assert {
+        "extended_due": task.extended_due,
+        "completed_at": done.completed_at,
+        "requested_due": extension.requested_due,
+        "decided_at": extension.decided_at,
+        "go_live_date": deployment.go_live_date,
+        "operational_since": deployment.operational_since,
+    } == {name: value - two_days for name, value in before.items()}
+    assert not ToolDeployment.objects.filter(stage="operational", go_live_date=None).exists()

@@ -114,7 +114,7 @@ def test_ids_are_stable_per_input_distinct_per_chart_and_can_be_given():
 def test_burnup_description_states_ev_pv_and_day():
     chart = burnup_chart(days=[0, 11, 12], ev=[0, 0.38, 0.41], pv=[0, 0.48, 0.52], today=12)
     assert chart.description == (
-        "Fleet earned value is 41 % against 52 % planned on day 12 (SPI 0.79)."
+        "Fleet earned value is 41 % against 52 % planned on day 12 (SPI 0.78)."
     )
     assert "Today (day 12)" in texts(chart)
 
@@ -189,7 +189,7 @@ def test_spi_bands_put_each_edge_in_the_band_above():
     )
     assert chart.description == (
         "Of 14 agencies, 12 have an SPI: 4 below 0.75, 2 from 0.75 to under 0.95 and 6 at "
-        "0.95 or above; 2 have no SPI yet. Median SPI 0.95."
+        "0.95 or above; 2 have no SPI yet. Median SPI 0.94."
     )
     # Counts on the bars, band and rating words under them: nothing rests on colour alone.
     labels = texts(chart)

@@ -3,7 +3,6 @@
 Badges always carry their meaning in words; colour only repeats it (WCAG 1.4.1).
 """
 
-import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,21 +10,17 @@ from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
-from apps.readiness.clock import zone_abbreviation
+from apps.readiness.charts._svg import index_text
+from apps.readiness.clock import DEFAULT_TZ, zone_abbreviation
+from apps.readiness.models import Rating
 from apps.readiness.scoring import CLOCK_STATE_LABELS
+from apps.tracking.models import AgencyTask, ExtensionRequest
 
 register = template.Library()
 
-STATUS_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "blocked": "Blocked",
-    "completed": "Completed",
-    "verified": "Verified",
-    "not_applicable": "Not applicable",
-}
-RATING_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
-EXTENSION_LABELS = {"pending": "Pending", "approved": "Approved", "denied": "Denied"}
+STATUS_LABELS = dict(AgencyTask.Status.choices)
+RATING_LABELS = dict(Rating.choices)
+EXTENSION_LABELS = dict(ExtensionRequest.Status.choices)
 
 
 @register.filter
@@ -41,9 +36,7 @@ def ratio(value: float | None) -> str:
     """An index such as SPI with two decimals; None (nothing planned yet) → "—"."""
     if value is None:
         return "—"
-    # Truncated, not rounded: an SPI of 0.748 is below the 0.75 red line and must not
-    # read as 0.75.
-    return f"{math.floor(value * 100) / 100:.2f}"
+    return index_text(value)
 
 
 @register.filter
@@ -51,7 +44,7 @@ def deadline(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     """A deadline in the directive's zone: "Dec 27, 11:59 PM ET"."""
     if value is None:
         return "—"
-    tz = tz or ZoneInfo("America/New_York")
+    tz = tz or DEFAULT_TZ
     local = value.astimezone(tz)
     return f"{date_format(local, 'M j, g:i A')} {zone_abbreviation(value, tz)}"
 
@@ -61,7 +54,7 @@ def day(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     """The local calendar day of an instant: "Dec 27"."""
     if value is None:
         return "—"
-    return date_format(value.astimezone(tz or ZoneInfo("America/New_York")), "M j")
+    return date_format(value.astimezone(tz or DEFAULT_TZ), "M j")
 
 
 @register.filter
@@ -114,3 +107,14 @@ def heat_state(states: dict | None, code: str):
     from apps.readiness.charts import MILESTONE_STATES
 
     return MILESTONE_STATES.get((states or {}).get(code, "pending"), MILESTONE_STATES["pending"])
+
+
+@register.filter
+def moment(value: datetime | None, tz: ZoneInfo | None = None) -> str:
+    """An instant with its year, in the directive's zone: "Nov 27, 2026, 6:00 AM ET" (the
+    PDF reports, read long after the day they were made)."""
+    if value is None:
+        return "—"
+    tz = tz or DEFAULT_TZ
+    local = value.astimezone(tz)
+    return f"{date_format(local, 'M j, Y, g:i A')} {zone_abbreviation(value, tz)}"

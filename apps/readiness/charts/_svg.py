@@ -8,12 +8,22 @@ into markup any other way.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from apps.readiness.scoring import Rating
+
+
+def index_text(value: float) -> str:
+    """An index such as SPI with two decimals, truncated, not rounded: an SPI of 0.748 is
+    below the 0.75 red line and must not read as 0.75 (on screens, charts and PDFs alike)."""
+    # The epsilon absorbs binary noise (0.29 * 100 is 28.999999999999996), so only a value
+    # really below the next hundredth is cut down to it.
+    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+
 
 SVG_NS = "http://www.w3.org/2000/svg"
 

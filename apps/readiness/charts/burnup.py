@@ -13,6 +13,7 @@ from apps.readiness.charts._svg import (
     chart_id_for,
     el,
     fit_text,
+    index_text,
     make_chart,
     no_data_chart,
     num,
@@ -409,7 +410,7 @@ def _describe(
             f"{subject} earned value is {pct(earned)} against {pct(planned)} planned on day {day}"
         )
         if planned > 0:
-            text += f" (SPI {earned / planned:.2f})"
+            text += f" (SPI {index_text(earned / planned)})"
     if day != today:
         text += f", the latest day with data; today is day {today}"
     text += "."

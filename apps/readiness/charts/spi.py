@@ -16,6 +16,7 @@ from apps.readiness.charts._svg import (
     chart_id_for,
     el,
     fit_text,
+    index_text,
     make_chart,
     no_data_chart,
     num,
@@ -122,7 +123,7 @@ def spi_distribution_chart(
     for i, band in enumerate(bands):
         row = [band.label, _RATING_WORD[band.rating], str(counts[i])]
         if highlight is not None:
-            row.append(f"SPI {highlight:.2f}" if i == highlight_band else "")
+            row.append(f"SPI {index_text(highlight)}" if i == highlight_band else "")
         rows.append(row)
     rows.append(
         [NO_SPI_LABEL, "not rated", str(counts[-1])] + ([""] if highlight is not None else [])
@@ -222,7 +223,7 @@ def spi_distribution_chart(
         else:
             share = min(max((highlight - band.low) / (band.high - band.low), 0.0), 1.0)
         x = box + bar_width * share
-        label = f"{highlight_label}: SPI {highlight:.2f}"
+        label = f"{highlight_label}: SPI {index_text(highlight)}"
         width = text_width(label, bold=True)
         label_x = min(max(x, left + width / 2), right - width / 2)
         body.append(text_el(label_x, 14, label, text_anchor="middle", font_weight="bold"))
@@ -275,9 +276,8 @@ def _describe_spis(
         )
         if without:
             text += f"; {without} {'has' if without == 1 else 'have'} no SPI yet"
-        text += f". Median SPI {statistics.median(values):.2f}."
+        text += f". Median SPI {index_text(statistics.median(values))}."
     if highlight is not None and highlight_band is not None:
-        text += (
-            f" {highlight_label}: SPI {highlight:.2f}, in the {bands[highlight_band].label} band."
-        )
+        band = bands[highlight_band].label
+        text += f" {highlight_label}: SPI {index_text(highlight)}, in the {band} band."
     return text

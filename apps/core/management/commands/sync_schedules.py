@@ -1,10 +1,10 @@
 import json
+from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django_celery_beat.models import (
     ClockedSchedule,
     CrontabSchedule,
@@ -12,6 +12,8 @@ from django_celery_beat.models import (
     PeriodicTask,
 )
 
+from apps.directives.selectors import directive_current
+from apps.readiness.clock import directive_deadline
 from config.schedules import JOBS, SCHEDULE_TIME_ZONE
 
 
@@ -56,14 +58,14 @@ class Command(BaseCommand):
         """A one-off at the current directive's deadline. Beat disables a one-off once it
         has run; a later sync leaves that alone (the job itself also runs only once per
         directive), and a new directive gets its own."""
-        from apps.directives.selectors import directive_current, directive_schedule
-
         try:
             directive = directive_current()
         except Http404:
             self.stderr.write(f"Skipped {job.name}: no directive has been issued yet.")
             return
-        deadline = directive_schedule(directive=directive).clock(timezone.now()).deadline
+        deadline = directive_deadline(
+            directive.issued_at, directive.window_days, ZoneInfo(directive.time_zone)
+        )
         clocked, _ = ClockedSchedule.objects.get_or_create(clocked_time=deadline)
         name = f"{job.name} ({directive.code})"
         task, created = PeriodicTask.objects.get_or_create(
