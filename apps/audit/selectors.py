@@ -1,42 +1,85 @@
-"""Reads of the audit log for its page and its CSV export (STYLE rules 2 and 3).
+"""Reads of the audit log for its page and its CSV export, and the one way an audit event's
+changes are put into words (STYLE rules 2 and 3).
 
 The log holds every agency's changes, so reading it is oversight's alone (DESIGN: roles):
 `audit_log_access` answers everyone else with the 404 of a page that does not exist, and
-every selector here starts with it. A page costs the same queries whatever the size of the
-log; the export walks the rows with a server-side cursor, never holding them all."""
+every selector of the log starts with it. A page costs the same queries whatever the size of
+the log; the export walks the rows with a server-side cursor, never holding them all.
+
+`audit_rows` turns events into before → after lines for the log, a task's history and the
+agency report alike: field and choice labels come from the audited models (`RECORDS`),
+people named by `*_by` fields are read in one query, times are shown in the caller's zone."""
 
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
+from functools import partial
 
+from django.apps import apps
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils.dateformat import format as date_format
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
+from apps.agencies.permissions import can_review
 from apps.audit.models import AuditEvent
+from apps.core.templatetags.portal import moment as portal_moment
 
-# The records the services audit (DESIGN: audit log), by their `object_type`.
-OBJECT_TYPES = {
-    "agencytask": "Agency task",
-    "evidence": "Evidence",
-    "extensionrequest": "Extension request",
-    "tooldeployment": "Tool deployment",
-    "remediation": "Vulnerability remediation",
+
+@dataclass(frozen=True)
+class AuditedRecord:
+    """A kind of record the services audit, by its `object_type`: how the log names it
+    ("Agency task"), how a task's own history names it ("Task"), its model (by app label,
+    for field and choice labels), and labels that read better than the verbose names."""
+
+    label: str
+    short: str
+    model: str
+    field_labels: dict[str, str]
+
+
+# The records the services audit (DESIGN: audit log).
+RECORDS = {
+    "agencytask": AuditedRecord(
+        "Agency task",
+        "Task",
+        "tracking.AgencyTask",
+        {
+            "percent": "Percent complete",
+            "extended_due": "Extended due date",
+            "na_justification": "Not-applicable justification",
+            "na_accepted_at": "Not applicable accepted at",
+            "na_accepted_by": "Not applicable accepted by",
+        },
+    ),
+    "evidence": AuditedRecord(
+        "Evidence", "Evidence", "tracking.Evidence", {"sha256": "SHA-256", "url": "Link"}
+    ),
+    "extensionrequest": AuditedRecord(
+        "Extension request",
+        "Extension",
+        "tracking.ExtensionRequest",
+        {"requested_due": "Requested due date"},
+    ),
+    "tooldeployment": AuditedRecord(
+        "Tool deployment", "Deployment", "deployments.ToolDeployment", {}
+    ),
+    "remediation": AuditedRecord(
+        "Vulnerability remediation", "Remediation", "clearinghouse.Remediation", {}
+    ),
 }
+OBJECT_TYPES = {key: record.label for key, record in RECORDS.items()}
 EXPORT_CHUNK = 2000
 
 
-def can_read_audit_log(*, user: User) -> bool:
-    """Oversight reads the audit log (DESIGN: roles); leadership reads dashboards and
-    reports, CISOs their own agency's history on its task pages."""
-    return bool(user.is_authenticated and user.is_oversight)
-
-
 def audit_log_access(*, user: User) -> None:
-    if not can_read_audit_log(user=user):
+    """Oversight reads the audit log (`can_review`); anyone else gets the 404 of a page
+    that does not exist."""
+    if not can_review(user=user):
         raise Http404("No such page.")
 
 
@@ -98,10 +141,8 @@ def audit_filter_options(*, user: User) -> FilterOptions:
     """Every agency and every user, labelled for the filter lists (two queries)."""
     audit_log_access(user=user)
     agencies = [
-        (pk, f"{name} ({abbreviation})" if abbreviation else name)
-        for pk, name, abbreviation in Agency.objects.order_by("name").values_list(
-            "pk", "name", "abbreviation"
-        )
+        (agency.pk, agency.display_name)
+        for agency in Agency.objects.order_by("name").only("pk", "name", "abbreviation")
     ]
     users = []
     for pk, username, first, last, role, agency in User.objects.order_by(
@@ -113,12 +154,13 @@ def audit_filter_options(*, user: User) -> FilterOptions:
     return FilterOptions(agencies, users)
 
 
-# --- The page: each event's changes ready to read --------------------------------------------
+# --- Each event's changes, ready to read -----------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Change:
-    field: str
+    name: str  # the field as stored
+    field: str  # its label
     before: str
     after: str
 
@@ -126,65 +168,146 @@ class Change:
 @dataclass(frozen=True)
 class AuditRow:
     event: AuditEvent
-    object_label: str
+    object_label: str  # "Agency task", as the log names the record
+    subject: str  # "Task", as the record's own history names it
     changes: list[Change]
 
 
-_DATE_SUFFIXES = ("_at", "_due", "_date", "_since")
-_LONG = 160
+_LONG = 160  # longer text is cut here: the record itself keeps all of it
+# Records of an unknown model: times are recognised by their field's name.
+_TIME_SUFFIXES = ("_at", "_due", "_date", "_since", "_on")
 
 
-def _show(name: str, value, users: dict[str, str], tz: tzinfo) -> str:
-    """A stored before/after value as a person reads it. Values are shown as stored (the
-    log's point is what the record held), except people named by id and ISO times."""
+def _model(object_type: str) -> type[models.Model] | None:
+    record = RECORDS.get(object_type)
+    return apps.get_model(record.model) if record else None
+
+
+def _model_field(model: type[models.Model] | None, name: str) -> models.Field | None:
+    try:
+        return model._meta.get_field(name) if model else None
+    except LookupError:
+        return None
+
+
+def _field_label(object_type: str, name: str, field: models.Field | None) -> str:
+    record = RECORDS.get(object_type)
+    if record and name in record.field_labels:
+        return record.field_labels[name]
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
+    return name.replace("_", " ").capitalize()
+
+
+def _moment(value: str, field: models.Field | None, name: str) -> datetime | date | None:
+    """An ISO value of a date or time field (by the model's field, or by the name for
+    records of no known model), else None."""
+    if field is not None:
+        if not isinstance(field, models.DateField):  # DateTimeField is a DateField
+            return None
+    elif not name.endswith(_TIME_SUFFIXES):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.date()
+
+
+def _show(
+    value,
+    *,
+    name: str,
+    field: models.Field | None,
+    users: dict[str, str],
+    tz: tzinfo,
+    choice_labels: bool,
+) -> str:
+    """A stored before/after value as a person reads it."""
     if value is None or value == "":
         return "—"
     if name.endswith("_by"):
         return users.get(str(value), f"user #{value}")
-    if isinstance(value, str) and name.endswith(_DATE_SUFFIXES):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        if moment.tzinfo is None:
+    if choice_labels and field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if name == "percent":
+        return f"{value}%"
+    if name == "size" and isinstance(value, int):
+        return filesizeformat(value)
+    if isinstance(value, str):
+        moment = _moment(value, field, name)
+        if isinstance(moment, datetime):
+            return portal_moment(moment, tz)  # "Nov 27, 2026, 6:00 AM ET", as everywhere
+        if moment is not None:
             return date_format(moment, "M j, Y")
-        return date_format(moment.astimezone(tz), "M j, Y, g:i A T")
-    text = value if isinstance(value, str) else json.dumps(value)
+        text = value
+    elif isinstance(value, bool):
+        text = "Yes" if value else "No"
+    elif isinstance(value, int | float):
+        text = str(value)
+    else:
+        text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= _LONG else text[: _LONG - 1] + "…"
 
 
-def audit_rows(*, events: list[AuditEvent], tz: tzinfo) -> list[AuditRow]:
-    """A page of events with their changes in field order, and the people their `*_by`
-    fields name (one query for the page, none when nobody is named)."""
+def _people(events: list[AuditEvent]) -> dict[str, str]:
+    """Names of the people the events' `*_by` fields name, by id as stored (one query; none
+    when nobody is named)."""
     ids = {
         str(value)
         for e in events
         for name, pair in (e.changes or {}).items()
-        if name.endswith("_by")
+        if name.endswith("_by") and isinstance(pair, list)
         for value in pair
         if value
     }
-    users = {}
-    if ids:
-        for pk, username, first, last in User.objects.filter(pk__in=ids).values_list(
-            "pk", "username", "first_name", "last_name"
-        ):
-            users[str(pk)] = f"{first} {last}".strip() or username
-    return [
-        AuditRow(
-            event=e,
-            object_label=OBJECT_TYPES.get(e.object_type, e.object_type),
-            changes=[
-                Change(
-                    name.replace("_", " "),
-                    _show(name, pair[0] if pair else None, users, tz),
-                    _show(name, pair[1] if len(pair) > 1 else None, users, tz),
-                )
-                for name, pair in sorted((e.changes or {}).items())
-            ],
+    if not ids:
+        return {}
+    return {
+        str(pk): f"{first} {last}".strip() or username
+        for pk, username, first, last in User.objects.filter(
+            pk__in=[int(i) for i in ids if i.isdigit()]
+        ).values_list("pk", "username", "first_name", "last_name")
+    }
+
+
+def audit_rows(
+    *, events: list[AuditEvent], tz: tzinfo, choice_labels: bool = True
+) -> list[AuditRow]:
+    """Events with their changes put into words: each field's label, before → after, in the
+    model's field order; choices by their labels (`choice_labels=False` keeps the stored
+    codes), people by name, instants in `tz`, dates as dates, long text cut short. One query
+    for the people named, none when nobody is."""
+    users = _people(events)
+    rows = []
+    for e in events:
+        model = _model(e.object_type)
+        order = [f.name for f in model._meta.fields] if model else []
+        pairs = [
+            (name, pair)
+            for name, pair in (e.changes or {}).items()
+            if isinstance(pair, list) and len(pair) == 2
+        ]
+        # JSON columns keep no key order: show fields as the model declares them.
+        pairs.sort(key=lambda p: (order.index(p[0]) if p[0] in order else len(order), p[0]))
+        changes = []
+        for name, (before, after) in pairs:
+            field = _model_field(model, name)
+            show = partial(
+                _show, name=name, field=field, users=users, tz=tz, choice_labels=choice_labels
+            )
+            label = _field_label(e.object_type, name, field)
+            changes.append(Change(name, label, show(before), show(after)))
+        record = RECORDS.get(e.object_type)
+        rows.append(
+            AuditRow(
+                event=e,
+                object_label=record.label if record else e.object_type,
+                subject=record.short if record else e.object_type,
+                changes=changes,
+            )
         )
-        for e in events
-    ]
+    return rows
 
 
 # --- The export -------------------------------------------------------------------------------

@@ -52,7 +52,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "filtered": filters.active,
         "export_ok": not form.errors,
         "page": page,
-        "rows": selectors.audit_rows(events=list(page), tz=timezone.get_current_timezone()),
+        # The log shows what the record held: choice fields keep their stored codes. Its
+        # times, like its date filters, are in the display zone (PORTAL_DISPLAY_TIME_ZONE).
+        "rows": selectors.audit_rows(
+            events=list(page), tz=timezone.get_current_timezone(), choice_labels=False
+        ),
         "filter_query": _filter_query(request),
     }
     return render(request, "audit/log.html", context)

@@ -78,15 +78,20 @@ def directive_schedule(*, directive: Directive) -> Schedule:
     )
 
 
-def directive_clock_context(*, now: datetime | None = None, with_schedule: bool = False) -> dict:
+def directive_clock_context(
+    *, now: datetime | None = None, with_schedule: bool = False, required: bool = False
+) -> dict:
     """The current directive and its clock for a page's clock banner: `directive`, `clock`,
-    `tz` (one query), and with `with_schedule` its milestone `schedule` (one more); empty
-    before any directive is issued."""
+    `tz` and `now` (one query), and with `with_schedule` its milestone `schedule` (from the
+    cache; one more query when it is cold). Before any directive is issued: empty, or with
+    `required` the 404 of a page that has nothing to show yet."""
     from django.utils import timezone
 
     try:
         directive = directive_current()
     except Http404:
+        if required:
+            raise
         return {}
     tz = ZoneInfo(directive.time_zone)
     now = now or timezone.now()
@@ -99,5 +104,5 @@ def directive_clock_context(*, now: datetime | None = None, with_schedule: bool 
         "now": now,
     }
     if with_schedule:
-        context["schedule"] = directive_schedule(directive=directive)
+        context["schedule"] = directive_schedule_cached(directive=directive)
     return context

@@ -1,9 +1,10 @@
 """Daily reminders (08:00 in the directive's time zone).
 
-CISOs hear of their agency's tasks due within 3 days, overdue, or returned by oversight;
-oversight hears of agencies that turned red. Each notice is logged once per (user, item,
-kind, day) by a unique constraint, and marked sent only after its e-mail went out, so a
-retried or repeated job never sends a notice twice and never loses one."""
+CISOs hear of their agency's open tasks that are overdue or due within
+REMINDER_DUE_SOON_DAYS days, and of tasks oversight returned since the previous day's
+reminders; oversight hears of agencies that turned red. Each notice is logged once per
+(user, item, kind, day) by a unique constraint, and marked sent only after its e-mail went
+out, so a retried or repeated job never sends a notice twice and never loses one."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -12,24 +13,24 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.templatetags.portal import deadline
 from apps.directives.models import Directive
-from apps.directives.selectors import directive_current, directive_schedule
+from apps.directives.selectors import Schedule, directive_current, directive_schedule
 from apps.notices.models import Notice
 from apps.readiness.clock import local_date
-from apps.readiness.inputs import due_of, task_metas
+from apps.readiness.inputs import clock_settings, task_input, task_meta, task_row
 from apps.readiness.models import AgencyReadiness, Rating
+from apps.readiness.scoring import ClockState, clock_state
 from apps.tracking.models import AgencyTask
 
-OPEN = [
-    AgencyTask.Status.NOT_STARTED,
-    AgencyTask.Status.IN_PROGRESS,
-    AgencyTask.Status.BLOCKED,
-]
+# The reminders run once a day: what happened within the last day is news today.
+SINCE_LAST_RUN = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -43,39 +44,48 @@ def _url(name: str, **kwargs) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse(name, kwargs=kwargs)
 
 
-def _ciso_notices(directive: Directive, now: datetime, day) -> list[Notice]:
-    schedule = directive_schedule(directive=directive)
-    metas = task_metas(directive)
+def _task_kinds(agency_task: AgencyTask, schedule: Schedule, now: datetime) -> dict[str, str]:
+    """{kind: subject} of what a CISO hears today about one task still owed. A return is news once
+    (on the first reminders after it); the task's due date is judged on its own, so a
+    returned task is also reminded when it falls due or overdue (the log is per kind)."""
+    code = agency_task.task.code
+    kinds = {}
+    if agency_task.returned_at is not None and agency_task.returned_at > now - SINCE_LAST_RUN:
+        kinds[Notice.Kind.RETURNED] = f"{code} was returned by oversight"
+    task = task_input(task_row(agency_task), task_meta(agency_task.task), schedule)
+    when = deadline(task.due, schedule.tz)
+    # [R9] overdue by the clock rule the dashboards use: a claim oversight has not accepted
+    # yet is still owed work once past due.
+    if clock_state(task, now, clock_settings()) == ClockState.OVERDUE:
+        kinds[Notice.Kind.OVERDUE] = f"{code} is overdue (was due {when})"
+    elif agency_task.is_open and task.due <= now + timedelta(days=settings.REMINDER_DUE_SOON_DAYS):
+        kinds[Notice.Kind.DUE_SOON] = f"{code} is due {when}"
+    return kinds
+
+
+def _ciso_notices(directive: Directive, schedule: Schedule, now: datetime, day) -> list[Notice]:
     cisos = defaultdict(list)
     for user in User.objects.filter(role=User.Role.AGENCY_CISO, is_active=True):
         cisos[user.agency_id].append(user)
-    soon = now + timedelta(days=settings.REMINDER_DUE_SOON_DAYS)
     notices = []
+    # Work still owed: open tasks, and not-applicable claims oversight has not accepted.
+    owed = Q(status__in=AgencyTask.OPEN_STATUSES) | Q(
+        status=AgencyTask.Status.NOT_APPLICABLE, na_accepted_at__isnull=True
+    )
     rows = AgencyTask.objects.filter(
-        task__directive=directive, agency_id__in=list(cisos), status__in=OPEN
+        owed, task__directive=directive, agency_id__in=list(cisos)
     ).select_related("task")
     for agency_task in rows:
-        due = due_of(agency_task.extended_due, metas[agency_task.task_id], schedule)
-        if agency_task.returned_at is not None:
-            kind = Notice.Kind.RETURNED
-        elif due < now:
-            kind = Notice.Kind.OVERDUE
-        elif due <= soon:
-            kind = Notice.Kind.DUE_SOON
-        else:
+        kinds = _task_kinds(agency_task, schedule, now)
+        if not kinds:
             continue
-        when = timezone.localtime(due, schedule.tz).strftime("%b %d, %I:%M %p")
-        subject = {
-            Notice.Kind.RETURNED: f"{agency_task.task.code} was returned by oversight",
-            Notice.Kind.OVERDUE: f"{agency_task.task.code} is overdue (was due {when})",
-            Notice.Kind.DUE_SOON: f"{agency_task.task.code} is due {when}",
-        }[kind]
         link = _url("tracking:agency_detail", agency_id=agency_task.agency_id)
-        for user in cisos[agency_task.agency_id]:
-            notices.append(
-                Notice(user=user, kind=kind, item_key=f"agencytask:{agency_task.pk}", day=day,
-                       subject=f"{subject}: {agency_task.task.title}"[:255], link=link)
-            )  # fmt: skip
+        for kind, subject in kinds.items():
+            for user in cisos[agency_task.agency_id]:
+                notices.append(
+                    Notice(user=user, kind=kind, item_key=f"agencytask:{agency_task.pk}", day=day,
+                           subject=f"{subject}: {agency_task.task.title}"[:255], link=link)
+                )  # fmt: skip
     return notices
 
 
@@ -98,8 +108,11 @@ def reminders_send(*, directive: Directive | None = None, now: datetime | None =
     the notices not yet sent, marking them sent once the e-mail is handed over."""
     directive = directive or directive_current()
     now = now or timezone.now()
-    day = local_date(now, directive_schedule(directive=directive).tz)
-    candidates = _ciso_notices(directive, now, day) + _oversight_notices(directive, now, day)
+    schedule = directive_schedule(directive=directive)
+    day = local_date(now, schedule.tz)
+    candidates = _ciso_notices(directive, schedule, now, day) + _oversight_notices(
+        directive, now, day
+    )
     before = Notice.objects.filter(day=day).count()
     Notice.objects.bulk_create(candidates, ignore_conflicts=True, batch_size=1000)
     logged = Notice.objects.filter(day=day).count() - before

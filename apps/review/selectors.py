@@ -18,21 +18,39 @@ from django.http import Http404
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
+from apps.agencies.permissions import can_review
 from apps.audit.models import AuditEvent
 from apps.directives.models import Directive, Task
 from apps.directives.selectors import Schedule
 from apps.readiness.clock import local_date
 from apps.readiness.models import AgencyReadiness
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
-from apps.tracking.permissions import can_review
 from apps.tracking.selectors import TaskLine, task_lines
 
 S = AgencyTask.Status
 
-# What puts a task in a queue: completed work waits for verification; a not-applicable
-# claim waits until oversight accepts it (a rejection moves the task out of the status).
+# What puts a record in a queue: completed work waits for verification; a not-applicable
+# claim waits until oversight accepts it (a rejection moves the task out of the status); an
+# extension request waits while pending. Each rule twice, side by side: as a filter for the
+# queries and as a predicate for a record in hand (is it still waiting?).
 AWAITING_VERIFICATION = Q(status=S.COMPLETED)
 AWAITING_NA_DECISION = Q(status=S.NOT_APPLICABLE, na_accepted_at__isnull=True)
+EXTENSION_PENDING = Q(status=ExtensionRequest.Status.PENDING)
+
+
+def awaits_verification(agency_task: AgencyTask) -> bool:
+    """`AWAITING_VERIFICATION` of one task."""
+    return agency_task.status == S.COMPLETED
+
+
+def awaits_na_decision(agency_task: AgencyTask) -> bool:
+    """`AWAITING_NA_DECISION` of one task."""
+    return agency_task.status == S.NOT_APPLICABLE and agency_task.na_accepted_at is None
+
+
+def extension_pending(extension: ExtensionRequest) -> bool:
+    """`EXTENSION_PENDING` of one request."""
+    return extension.status == ExtensionRequest.Status.PENDING
 
 
 def review_access(*, user: User) -> None:
@@ -135,9 +153,7 @@ def extension_queue(
 ) -> QuerySet[ExtensionRequest]:
     """Pending extension requests, oldest first, with their task, agency and requester."""
     review_access(user=user)
-    qs = ExtensionRequest.objects.filter(
-        status=ExtensionRequest.Status.PENDING, agency_task__task__directive=directive
-    )
+    qs = ExtensionRequest.objects.filter(EXTENSION_PENDING, agency_task__task__directive=directive)
     return (
         _narrowed(qs, filters, "agency_task__")
         .select_related(
@@ -157,9 +173,7 @@ class QueueCounts:
 def queue_counts(*, user: User, directive: Directive) -> QueueCounts:
     """How many items wait in each queue, whatever the filters (one query)."""
     review_access(user=user)
-    pending = ExtensionRequest.objects.filter(
-        agency_task=OuterRef("pk"), status=ExtensionRequest.Status.PENDING
-    )
+    pending = ExtensionRequest.objects.filter(EXTENSION_PENDING, agency_task=OuterRef("pk"))
     # At most one pending request per task (extension_one_pending): counting tasks with
     # one counts the requests.
     totals = AgencyTask.objects.filter(task__directive=directive).aggregate(
@@ -237,11 +251,9 @@ def queue_filter_options(*, directive: Directive) -> FilterOptions:
     """Choices of the queues' filters in two queries: every agency (departments apart from
     the agencies that carry tasks) and the directive's tasks in milestone order."""
     departments, agencies = [], []
-    for pk, name, abbreviation, kind in Agency.objects.order_by("name").values_list(
-        "pk", "name", "abbreviation", "kind"
-    ):
-        label = f"{name} ({abbreviation})" if abbreviation else name
-        (departments if kind == Agency.Kind.DEPARTMENT else agencies).append((pk, label))
+    for agency in Agency.objects.order_by("name").only("pk", "name", "abbreviation", "kind"):
+        group = departments if agency.kind == Agency.Kind.DEPARTMENT else agencies
+        group.append((agency.pk, agency.display_name))
     tasks = [
         (pk, f"{code} · {title}")
         for pk, code, title in Task.objects.filter(directive=directive)

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -29,7 +29,7 @@ from apps.review.forms import ExtensionDecisionForm, QueueFilterForm, TaskDecisi
 from apps.tracking import services
 from apps.tracking.forms import add_domain_error
 from apps.tracking.models import AgencyTask, ExtensionRequest
-from apps.tracking.selectors import task_lines
+from apps.tracking.selectors import task_line, task_lines
 
 PAGE_SIZE = 20
 
@@ -75,7 +75,7 @@ VERIFICATION = _task_queue(
     url_name="review:verification_queue",
     template="review/verification_queue.html",
     select=selectors.verification_queue,
-    holds=lambda at: at.status == AgencyTask.Status.COMPLETED,
+    holds=selectors.awaits_verification,
 )
 NOT_APPLICABLE = _task_queue(
     key="na",
@@ -83,7 +83,7 @@ NOT_APPLICABLE = _task_queue(
     url_name="review:na_queue",
     template="review/na_queue.html",
     select=selectors.na_claim_queue,
-    holds=lambda at: at.status == AgencyTask.Status.NOT_APPLICABLE and not at.na_accepted_at,
+    holds=selectors.awaits_na_decision,
 )
 EXTENSIONS = Queue(
     key="extensions",
@@ -95,7 +95,7 @@ EXTENSIONS = Queue(
     items=_extension_items,
     form=lambda item: ExtensionDecisionForm(extension=item.extension),
     record=lambda item: item.extension,
-    holds=lambda ext: ext.status == ExtensionRequest.Status.PENDING,
+    holds=selectors.extension_pending,
 )
 
 
@@ -111,13 +111,6 @@ class RowState:
     figures: AgencyReadiness | None = None
 
 
-def _clock() -> dict:
-    context = directive_clock_context(with_schedule=True)
-    if not context:
-        raise Http404("No directive has been issued yet.")
-    return context
-
-
 def _query(request: HttpRequest, *, drop: tuple[str, ...] = ()) -> str:
     query = request.GET.copy()
     for key in drop:
@@ -131,7 +124,7 @@ def _queue_page(
     """A queue's page: tabs with each queue's size, filters, one page of rows; `refused`
     (item, RowState) is a decision that was not saved, shown above the list."""
     selectors.review_access(user=request.user)
-    clock = _clock()
+    clock = directive_clock_context(with_schedule=True, required=True)
     directive = clock["directive"]
     options = selectors.queue_filter_options(directive=directive)
     filter_form = QueueFilterForm(request.GET or None, options=options)
@@ -243,7 +236,7 @@ TASK_DECISIONS = {
 def task_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     """Verify or return a completed task; accept or reject a not-applicable claim."""
     service, queue = TASK_DECISIONS[decision]
-    clock = _clock()
+    clock = directive_clock_context(with_schedule=True, required=True)
 
     def current() -> AgencyTask:
         return selectors.agency_task_for_review(
@@ -251,9 +244,7 @@ def task_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
         )
 
     def line(agency_task: AgencyTask):
-        return task_lines(agency_tasks=[agency_task], schedule=clock["schedule"], now=clock["now"])[
-            0
-        ]
+        return task_line(agency_task=agency_task, schedule=clock["schedule"], now=clock["now"])
 
     agency_task = current()
     form = TaskDecisionForm(request.POST, agency_task=agency_task)
@@ -293,7 +284,7 @@ def extension_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespon
     """Approve (comment optional) or deny (comment required) a pending extension request.
     An approval moves the task's effective due; the service refreshes the agency's figures
     as soon as it commits, so the answer shows them."""
-    clock = _clock()
+    clock = directive_clock_context(with_schedule=True, required=True)
 
     def current() -> ExtensionRequest:
         return selectors.extension_for_review(

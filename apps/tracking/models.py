@@ -22,6 +22,8 @@ class AgencyTask(TimeStampedModel):
         NOT_APPLICABLE = "not_applicable", "Not applicable"
 
     DONE_STATUSES = (Status.COMPLETED, Status.VERIFIED)
+    # Work the agency still owes: neither done nor claimed not applicable.
+    OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.BLOCKED)
 
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.CASCADE, related_name="agency_tasks"
@@ -107,6 +109,17 @@ class AgencyTask(TimeStampedModel):
     @property
     def is_done(self) -> bool:
         return self.status in self.DONE_STATUSES
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_returned_open(self) -> bool:
+        """Sent back by oversight (returned, or its not-applicable claim rejected) and not
+        resubmitted since: the agency owes the work again. `returned_at` is kept once set
+        (the last return), so the open status is what tells a pending return."""
+        return self.returned_at is not None and self.is_open
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from apps.accounts.models import User
-from apps.agencies.permissions import can_edit_agency
+from apps.agencies.permissions import can_edit_agency, can_review
 from apps.core.errors import InvalidTransition
 from apps.tracking.models import AgencyTask, ExtensionRequest
 
@@ -106,16 +106,30 @@ class Move:
         return _label(self.status)
 
 
-def can_review(*, user: User) -> bool:
-    """True for oversight: verify, return, decide extensions and not-applicable claims."""
-    return bool(user.is_authenticated and user.is_oversight)
+# The services oversight performs; every other transition is the CISO's update.
+REVIEW_ACTIONS = frozenset({Action.VERIFY, Action.RETURN, Action.REJECT_NA})
+
+
+def _ciso_table(agency_task: AgencyTask) -> dict[str, dict[str, str]]:
+    return CISO_DERIVED if agency_task.task.is_derived else CISO_MANUAL
 
 
 def _table(*, user: User, agency_task: AgencyTask) -> dict[str, dict[str, str]]:
     if can_edit_agency(user=user, agency_id=agency_task.agency_id):
-        return CISO_DERIVED if agency_task.task.is_derived else CISO_MANUAL
+        return _ciso_table(agency_task)
     if can_review(user=user):
         return OVERSIGHT
+    return {}
+
+
+def _table_for_action(*, user: User, agency_task: AgencyTask, action: str) -> dict:
+    """The table a transition by `action` is judged against: oversight's actions by
+    oversight's table, for oversight only; the update by the CISO's, for the agency's CISO
+    only. Empty when the user's role has no say in the action."""
+    if action in REVIEW_ACTIONS:
+        return OVERSIGHT if can_review(user=user) else {}
+    if can_edit_agency(user=user, agency_id=agency_task.agency_id):
+        return _ciso_table(agency_task)
     return {}
 
 
@@ -142,19 +156,35 @@ def percent_editable(*, user: User, agency_task: AgencyTask) -> bool:
     )
 
 
+def can_add_evidence(*, user: User, agency_task: AgencyTask) -> bool:
+    """Evidence is added by the agency's CISO until oversight has verified the task (the
+    verified record must stay what oversight saw)."""
+    return task_fields_editable(user=user, agency_task=agency_task)
+
+
+def can_request_extension(*, user: User, agency_task: AgencyTask) -> bool:
+    """The agency's CISO asks for more time on an open task only (not done, not claimed
+    not applicable)."""
+    return can_edit_agency(user=user, agency_id=agency_task.agency_id) and agency_task.is_open
+
+
 def transition_check(*, user: User, agency_task: AgencyTask, to_status: str, action: str) -> None:
     """Refuse a status change the user's role does not allow from the task's current status.
 
-    Raises PermissionDenied for a user with no say over this agency at all (leadership,
-    another agency's CISO), and InvalidTransition naming the allowed changes otherwise."""
-    table = _table(user=user, agency_task=agency_task)
+    Raises PermissionDenied for a user whose role has no say in the action (oversight's
+    reviews for anyone but oversight; the update for anyone but the agency's CISO), and
+    InvalidTransition naming the allowed changes otherwise."""
+    table = _table_for_action(user=user, agency_task=agency_task, action=action)
     if not table:
+        if action in REVIEW_ACTIONS:
+            raise PermissionDenied("Only oversight staff review an agency's tasks.")
         raise PermissionDenied("You may not change this agency's tasks.")
     if to_status not in S.values:
         raise InvalidTransition(f"Unknown status “{to_status}”.", field="status")
-    moves = allowed_moves(user=user, agency_task=agency_task)
-    if any(m.status == to_status and m.action == action for m in moves):
+    targets = table.get(agency_task.status, {})
+    if targets.get(to_status) == action:
         return
+    moves = [Move(status, targets[status]) for status in S.values if status in targets]
     current = _label(agency_task.status)
     if moves:
         allowed = ", ".join(m.label for m in moves)
@@ -187,23 +217,26 @@ def na_acceptance_check(*, user: User, agency_task: AgencyTask) -> None:
 
 
 def evidence_add_check(*, user: User, agency_task: AgencyTask) -> None:
-    """Evidence is added by the agency's CISO, until oversight has verified the task (the
-    verified record must stay what oversight saw)."""
+    """`can_add_evidence`, explained: PermissionDenied for anyone but the agency's CISO,
+    InvalidTransition on a verified task."""
+    if can_add_evidence(user=user, agency_task=agency_task):
+        return
     if not can_edit_agency(user=user, agency_id=agency_task.agency_id):
         raise PermissionDenied("Only the agency's CISO adds evidence.")
-    if agency_task.status == S.VERIFIED:
-        raise InvalidTransition("This task is verified: its evidence can no longer change.")
+    raise InvalidTransition("This task is verified: its evidence can no longer change.")
 
 
 def extension_request_check(*, user: User, agency_task: AgencyTask) -> None:
-    """The agency's CISO asks for more time on an open task (not done, not claimed N/A)."""
+    """`can_request_extension`, explained: PermissionDenied for anyone but the agency's
+    CISO, InvalidTransition on a task that is not open."""
+    if can_request_extension(user=user, agency_task=agency_task):
+        return
     if not can_edit_agency(user=user, agency_id=agency_task.agency_id):
         raise PermissionDenied("Only the agency's CISO requests extensions.")
-    if agency_task.status in (S.COMPLETED, S.VERIFIED, S.NOT_APPLICABLE):
-        raise InvalidTransition(
-            f"A task that is {_label(agency_task.status)} needs no extension.",
-            field="requested_due",
-        )
+    raise InvalidTransition(
+        f"A task that is {_label(agency_task.status)} needs no extension.",
+        field="requested_due",
+    )
 
 
 def extension_decide_check(*, user: User, extension: ExtensionRequest) -> None:

@@ -9,20 +9,23 @@ queries per row.
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
-from django.template.defaultfilters import filesizeformat
 
 from apps.accounts.models import User
 from apps.agencies.models import Agency
+from apps.agencies.selectors import agency_list_for_user
 from apps.audit.models import AuditEvent
+from apps.audit.selectors import AuditRow, audit_rows
 from apps.directives.models import Directive, Milestone
 from apps.directives.selectors import Schedule
+from apps.readiness.clock import DirectiveClock
 from apps.readiness.inputs import clock_settings
 from apps.readiness.scoring import CLOCK_STATE_LABELS, ClockState, clock_state
-from apps.readiness.selectors import AgencyStanding, agency_standing, task_inputs
+from apps.readiness.selectors import AgencyStanding, task_inputs
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
 
 S = AgencyTask.Status
@@ -38,20 +41,13 @@ def _with_board_facts(qs: QuerySet[AgencyTask]) -> QuerySet[AgencyTask]:
 
 
 def agency_task_list_for_user(*, user: User) -> QuerySet[AgencyTask]:
-    """Agency tasks the user may read: every agency's for oversight and leadership, their
-    own agency's for a CISO, none otherwise."""
-    qs = _with_board_facts(
-        AgencyTask.objects.select_related(
+    """Agency tasks the user may read: those of the agencies they may read
+    (`agency_list_for_user`, a sub-select of the same query)."""
+    return _with_board_facts(
+        AgencyTask.objects.filter(agency__in=agency_list_for_user(user=user)).select_related(
             "agency__parent", "task__milestone", "task__directive", "verified_by", "na_accepted_by"
         )
     )
-    if not user.is_authenticated:
-        return qs.none()
-    if user.sees_all_agencies:
-        return qs
-    if user.is_ciso:
-        return qs.filter(agency_id=user.agency_id)
-    return qs.none()
 
 
 def agency_task_get_for_user(*, user: User, agency_id: int, pk: int) -> AgencyTask:
@@ -65,10 +61,11 @@ def agency_task_get_for_user(*, user: User, agency_id: int, pk: int) -> AgencyTa
 
 def evidence_get_for_user(*, user: User, agency_id: int, pk: int) -> Evidence:
     """One evidence record of `agency_id` the user may read; 404 otherwise."""
-    tasks = agency_task_list_for_user(user=user).filter(agency_id=agency_id)
     try:
         return Evidence.objects.select_related("agency_task__task").get(
-            pk=pk, agency_task__in=tasks.values("pk")
+            pk=pk,
+            agency_task__agency_id=agency_id,
+            agency_task__agency__in=agency_list_for_user(user=user),
         )
     except Evidence.DoesNotExist as exc:
         raise Http404("No such evidence.") from exc
@@ -217,124 +214,18 @@ def task_line(*, agency_task: AgencyTask, schedule: Schedule, now: datetime) -> 
 # --- Figures ------------------------------------------------------------------------------
 
 
-def agency_standing_get(*, agency: Agency, directive: Directive) -> AgencyStanding:
-    """The agency's current figures beside the fleet median (the readiness app's
-    `agency_standing`)."""
-    return agency_standing(agency=agency, directive=directive)
+def forecast_late(*, standing: AgencyStanding, clock: DirectiveClock) -> bool:
+    """True if the agency's forecast completion [R8] falls after the directive's deadline
+    (no forecast yet is not late: the figures say there is too little progress)."""
+    forecast = standing.figures.forecast_at if standing.figures else None
+    return forecast is not None and forecast > clock.deadline
 
 
 # --- History ------------------------------------------------------------------------------
 
-_MODELS = {"agencytask": AgencyTask, "evidence": Evidence, "extensionrequest": ExtensionRequest}
-_FIELD_LABELS = {
-    "percent": "Percent complete",
-    "extended_due": "Extended due date",
-    "requested_due": "Requested due date",
-    "sha256": "SHA-256",
-    "url": "Link",
-    "na_justification": "Not-applicable justification",
-    "na_accepted_at": "Not applicable accepted at",
-    "na_accepted_by": "Not applicable accepted by",
-}
-_CHOICE_LABELS = {
-    ("agencytask", "status"): dict(AgencyTask.Status.choices),
-    ("extensionrequest", "status"): dict(ExtensionRequest.Status.choices),
-    ("evidence", "kind"): dict(Evidence.Kind.choices),
-}
 
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    event: AuditEvent
-    subject: str
-    changes: list[Change]
-
-
-def _field_rank(object_type: str, name: str) -> int:
-    model = _MODELS.get(object_type)
-    names = [f.name for f in model._meta.fields] if model else []
-    return names.index(name) if name in names else len(names)
-
-
-def _field_label(object_type: str, name: str) -> str:
-    if name in _FIELD_LABELS:
-        return _FIELD_LABELS[name]
-    model = _MODELS.get(object_type)
-    try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
-    except (AttributeError, LookupError):
-        return name.replace("_", " ").capitalize()
-
-
-def _display(object_type: str, name: str, value, users: dict, tz) -> str:
-    if value in (None, ""):
-        return "—"
-    if (object_type, name) in _CHOICE_LABELS:
-        return _CHOICE_LABELS[(object_type, name)].get(value, str(value))
-    if name.endswith("_by"):
-        return users.get(str(value), f"user {value}")
-    if name == "size":
-        return filesizeformat(value)
-    if name == "percent":
-        return f"{value}%"
-    if isinstance(value, str) and name.endswith(("_at", "_due")):
-        return _display_time(value, tz)
-    return str(value)
-
-
-def _display_time(value: str, tz) -> str:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    if moment.tzinfo is None:  # a date
-        return f"{moment:%b} {moment.day}, {moment.year}"
-    local = moment.astimezone(tz)
-    return f"{local:%b} {local.day}, {local.year}, {local:%I:%M %p}".replace(" 0", " ")
-
-
-def history_entries(*, agency_task: AgencyTask, tz=None) -> list[HistoryEntry]:
-    """The task's audit events ready to show: each changed field's label, before → after,
-    with statuses by label and people by name (one query for the people named)."""
-    events = list(agency_task_history(agency_task=agency_task))
-    user_ids = {
-        str(v)
-        for e in events
-        for name, pair in e.changes.items()
-        if name.endswith("_by")
-        for v in pair
-        if v
-    }
-    users = (
-        {
-            str(u.pk): u.get_full_name() or u.username
-            for u in User.objects.filter(pk__in=user_ids).only(
-                "pk", "username", "first_name", "last_name"
-            )
-        }
-        if user_ids
-        else {}
-    )
-    subjects = {"agencytask": "Task", "evidence": "Evidence", "extensionrequest": "Extension"}
-    entries = []
-    for e in events:
-        changes = [
-            Change(
-                _field_label(e.object_type, name),
-                _display(e.object_type, name, pair[0], users, tz),
-                _display(e.object_type, name, pair[1], users, tz),
-            )
-            # JSON columns do not keep key order: show fields in the model's order.
-            for name, pair in sorted(
-                e.changes.items(), key=lambda c: _field_rank(e.object_type, c[0])
-            )
-        ]
-        entries.append(HistoryEntry(e, subjects.get(e.object_type, e.object_type), changes))
-    return entries
+def task_history(*, agency_task: AgencyTask, tz: ZoneInfo) -> list[AuditRow]:
+    """The task's audit events (its own, its evidence's and its extension requests'),
+    newest first, ready to show: the audit log's rows (`apps.audit.selectors.audit_rows`)
+    in the directive's zone `tz`."""
+    return audit_rows(events=list(agency_task_history(agency_task=agency_task)), tz=tz)

@@ -6,9 +6,6 @@ agency's), hand writes to the services, and turn the services' DomainErrors into
 (422), a stale read into 409 with the current values, and a read-only user's write into 403.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,11 +14,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.agencies.models import Agency
-from apps.agencies.selectors import agency_get_for_editor, agency_get_for_user
+from apps.agencies.permissions import require_agency_editor
+from apps.agencies.selectors import agency_get_for_user
 from apps.core.errors import DomainError, StaleVersion
-from apps.directives.models import Directive
-from apps.directives.selectors import Schedule, directive_clock_context
-from apps.readiness.clock import DirectiveClock
+from apps.core.views import agency_page_context
+from apps.directives.selectors import directive_clock_context
+from apps.readiness.selectors import agency_standing
 from apps.tracking import permissions, selectors, services
 from apps.tracking.forms import (
     EvidenceFileForm,
@@ -35,32 +33,12 @@ from apps.tracking.forms import (
 from apps.tracking.models import AgencyTask, Evidence
 
 
-@dataclass(frozen=True)
-class Clock:
-    """The directive's clock for one request (one `now` for the whole page)."""
-
-    directive: Directive
-    schedule: Schedule
-    now: datetime
-    state: DirectiveClock
-
-    @classmethod
-    def current(cls) -> "Clock":
-        context = directive_clock_context(with_schedule=True)
-        if not context:
-            raise Http404("No directive has been issued yet.")
-        return cls(context["directive"], context["schedule"], context["now"], context["clock"])
-
-    def context(self) -> dict:
-        return {"directive": self.directive, "clock": self.state, "tz": self.schedule.tz}
-
-
-def _agency_context(request: HttpRequest, agency: Agency, clock: Clock, tab: str) -> dict:
+def _figures_context(agency: Agency, clock: dict) -> dict:
+    """The agency's figures beside the fleet median, and whether its forecast is late."""
+    standing = agency_standing(agency=agency, directive=clock["directive"])
     return {
-        "agency": agency,
-        "active_tab": tab,
-        "can_edit": permissions.can_edit_agency(user=request.user, agency_id=agency.pk),
-        **clock.context(),
+        "standing": standing,
+        "forecast_late": selectors.forecast_late(standing=standing, clock=clock["clock"]),
     }
 
 
@@ -72,24 +50,24 @@ def _agency_context(request: HttpRequest, agency: Agency, clock: Clock, tab: str
 def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     """Clock, figures beside the fleet median, and the tasks by milestone, filterable."""
     agency = agency_get_for_user(user=request.user, agency_id=agency_id)
-    clock = Clock.current()
+    clock = directive_clock_context(with_schedule=True, required=True)
     filters = TaskFilterForm(request.GET or None)
     status, clock_state = filters.values()
     board = selectors.agency_board(
         agency=agency,
-        directive=clock.directive,
-        schedule=clock.schedule,
-        now=clock.now,
+        directive=clock["directive"],
+        schedule=clock["schedule"],
+        now=clock["now"],
         status=status,
         clock=clock_state,
     )
     filters.set_counts(board.status_counts, board.clock_counts)
-    context = _agency_context(request, agency, clock, "tasks")
+    context = agency_page_context(request, agency, "tasks", clock=clock)
     context |= {
         "board": board,
         "filters": filters,
         "filtered": bool(status or clock_state),
-        "standing": selectors.agency_standing_get(agency=agency, directive=clock.directive),
+        **_figures_context(agency, clock),
     }
     return render(request, "tracking/agency_detail.html", context)
 
@@ -103,21 +81,19 @@ def _render_row(
     stale: StaleVersion | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    clock = Clock.current()
+    clock = directive_clock_context(with_schedule=True, required=True)
     agency = agency_task.agency
     context = {
-        **_agency_context(request, agency, clock, "tasks"),
+        **agency_page_context(request, agency, "tasks", clock=clock),
         "line": selectors.task_line(
-            agency_task=agency_task, schedule=clock.schedule, now=clock.now
+            agency_task=agency_task, schedule=clock["schedule"], now=clock["now"]
         ),
         "form": form,
         "saved": saved,
         "stale": stale,
     }
     if saved:  # the agency's figures changed too: swap them out of band
-        context["standing"] = selectors.agency_standing_get(
-            agency=agency, directive=clock.directive
-        )
+        context |= _figures_context(agency, clock)
         return render(request, "tracking/partials/_task_row_saved.html", context)
     return render(request, "tracking/partials/_task_row.html", context, status=status)
 
@@ -131,7 +107,9 @@ def agency_task_row(request: HttpRequest, agency_id: int, pk: int) -> HttpRespon
     editing = request.method == "POST" or request.GET.get("edit") == "1"
     if not editing:
         return _render_row(request, agency_task)
-    agency_get_for_editor(user=request.user, agency_id=agency_id)
+    # The task came through the user's scope (a foreign one is already a 404); reading it
+    # without the right to change it is a 403.
+    require_agency_editor(user=request.user, agency_id=agency_task.agency_id)
     if request.method == "GET":
         form = TaskInlineForm(agency_task=agency_task, user=request.user)
         return _render_row(request, agency_task, form=form)
@@ -162,26 +140,26 @@ def agency_task_row(request: HttpRequest, agency_id: int, pk: int) -> HttpRespon
 def _render_task_page(
     request: HttpRequest, agency_task: AgencyTask, *, status: int = 200, **overrides
 ) -> HttpResponse:
-    clock = Clock.current()
+    clock = directive_clock_context(with_schedule=True, required=True)
     agency = agency_task.agency
-    can_edit = permissions.can_edit_agency(user=request.user, agency_id=agency.pk)
+    user = request.user
     earliest, latest = services.extension_bounds(
-        agency_task=agency_task, schedule=clock.schedule, now=clock.now
+        agency_task=agency_task, schedule=clock["schedule"], now=clock["now"]
     )
     context = {
-        **_agency_context(request, agency, clock, "tasks"),
+        **agency_page_context(request, agency, "tasks", clock=clock),
         "agency_task": agency_task,
         "line": selectors.task_line(
-            agency_task=agency_task, schedule=clock.schedule, now=clock.now
+            agency_task=agency_task, schedule=clock["schedule"], now=clock["now"]
         ),
         "evidence": selectors.evidence_list(agency_task=agency_task),
         "extensions": selectors.extension_request_list(agency=agency, agency_task=agency_task),
-        "history": selectors.history_entries(agency_task=agency_task, tz=clock.schedule.tz),
-        "fields_editable": permissions.task_fields_editable(
-            user=request.user, agency_task=agency_task
+        "history": selectors.task_history(agency_task=agency_task, tz=clock["tz"]),
+        "fields_editable": permissions.task_fields_editable(user=user, agency_task=agency_task),
+        "can_add_evidence": permissions.can_add_evidence(user=user, agency_task=agency_task),
+        "can_request_extension": permissions.can_request_extension(
+            user=user, agency_task=agency_task
         ),
-        "can_add_evidence": can_edit and agency_task.status != AgencyTask.Status.VERIFIED,
-        "can_request_extension": can_edit and agency_task.status in services.OPEN_STATUSES,
         "task_form": TaskUpdateForm(agency_task=agency_task, user=request.user),
         "file_form": EvidenceFileForm(),
         "link_form": EvidenceLinkForm(),
@@ -206,7 +184,7 @@ def agency_task_detail(request: HttpRequest, agency_id: int, pk: int) -> HttpRes
     agency_task = selectors.agency_task_get_for_user(user=request.user, agency_id=agency_id, pk=pk)
     if request.method == "GET":
         return _render_task_page(request, agency_task)
-    agency_get_for_editor(user=request.user, agency_id=agency_id)
+    require_agency_editor(user=request.user, agency_id=agency_task.agency_id)
     form = TaskUpdateForm(request.POST, agency_task=agency_task, user=request.user)
     if form.is_valid():
         try:
@@ -236,7 +214,7 @@ def agency_task_detail(request: HttpRequest, agency_id: int, pk: int) -> HttpRes
 def evidence_add(request: HttpRequest, agency_id: int, pk: int) -> HttpResponse:
     """Attach a file (multipart) or a link, from the task page's two evidence forms."""
     agency_task = selectors.agency_task_get_for_user(user=request.user, agency_id=agency_id, pk=pk)
-    agency_get_for_editor(user=request.user, agency_id=agency_id)
+    require_agency_editor(user=request.user, agency_id=agency_task.agency_id)
     is_link = "url" in request.POST
     if is_link:
         form = EvidenceLinkForm(request.POST)
@@ -294,7 +272,7 @@ def evidence_download(request: HttpRequest, agency_id: int, pk: int) -> FileResp
 def extension_request_new(request: HttpRequest, agency_id: int, pk: int) -> HttpResponse:
     """Ask oversight for a later due date on one task."""
     agency_task = selectors.agency_task_get_for_user(user=request.user, agency_id=agency_id, pk=pk)
-    agency_get_for_editor(user=request.user, agency_id=agency_id)
+    require_agency_editor(user=request.user, agency_id=agency_task.agency_id)
     form = ExtensionRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -314,7 +292,7 @@ def extension_request_new(request: HttpRequest, agency_id: int, pk: int) -> Http
 def extension_list(request: HttpRequest, agency_id: int) -> HttpResponse:
     """The agency's extension requests: pending, approved, denied, with oversight's word."""
     agency = agency_get_for_user(user=request.user, agency_id=agency_id)
-    clock = Clock.current()
-    context = _agency_context(request, agency, clock, "extensions")
+    clock = directive_clock_context(with_schedule=True, required=True)
+    context = agency_page_context(request, agency, "extensions", clock=clock)
     context["extensions"] = selectors.extension_request_list(agency=agency)
     return render(request, "tracking/extension_list.html", context)

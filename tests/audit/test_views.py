@@ -126,7 +126,7 @@ def test_changes_are_shown_before_and_after_with_people_by_name(client, people):
     assert "verified" in page
     assert "verified by:</span> —" in page
     assert "Olive Park" in page
-    assert "Nov 27, 2026, 10:42 AM EST" in page
+    assert "Nov 27, 2026, 10:42 AM ET" in page
     assert "Scan report checks out." in page
     assert "Verified" in page  # the action's label
 

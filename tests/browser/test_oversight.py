@@ -57,6 +57,7 @@ def test_oversight_verifies_and_returns_work_and_the_ciso_sees_the_return(
     screenshot(page, "oversight-01-fleet-dashboard")
     table = page.locator("#agency-table")
     expect(table.get_by_role("link", name="Other Agency")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx binds the filters on load
     page.get_by_label("Rating", exact=True).select_option("red")
     expect(table.get_by_role("link", name="Other Agency")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"rating=red"))
@@ -72,6 +73,8 @@ def test_oversight_verifies_and_returns_work_and_the_ciso_sees_the_return(
     # The verification queue, through the main navigation.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Verification").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Verification queue")
+    # htmx binds the filters on load; a change made before then would do nothing.
+    page.wait_for_load_state("load")
     page.get_by_label("Agency", exact=True).select_option(str(world.agency.pk))
     expect(page).to_have_url(re.compile(rf"agency={world.agency.pk}"))
     expect(page.locator("#queue-results")).to_contain_text("Showing 1–2 of 2 (filtered)")

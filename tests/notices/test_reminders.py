@@ -46,21 +46,23 @@ def test_cisos_hear_of_due_overdue_and_returned_tasks_and_oversight_of_red_agenc
     readiness_recompute(directive=world.directive, now=MORNING - timedelta(hours=1))  # red
     result = reminders_send(directive=world.directive, now=MORNING)
 
-    kinds = dict(Notice.objects.filter(user=ciso).values_list("item_key", "kind"))
+    kinds = set(Notice.objects.filter(user=ciso).values_list("item_key", "kind"))
+    # The returned task (T3, of M2) is also due within 3 days: it hears of both, once each.
     assert kinds == {
-        f"agencytask:{rows['overdue'].pk}": "overdue",
-        f"agencytask:{rows['due_soon'].pk}": "due_soon",
-        f"agencytask:{rows['returned'].pk}": "returned",
+        (f"agencytask:{rows['overdue'].pk}", "overdue"),
+        (f"agencytask:{rows['due_soon'].pk}", "due_soon"),
+        (f"agencytask:{rows['returned'].pk}", "returned"),
+        (f"agencytask:{rows['returned'].pk}", "due_soon"),
     }
     assert list(Notice.objects.filter(user=oversight).values_list("item_key", "kind")) == [
         (f"agency:{world.agency.pk}", "turned_red")
     ]
     assert not Notice.objects.filter(user=other_ciso).exists()
-    assert (result.logged, result.sent, result.emails) == (4, 4, 2)
+    assert (result.logged, result.sent, result.emails) == (5, 5, 2)
     by_recipient = {m.to[0]: m for m in mailoutbox}
     assert set(by_recipient) == {"ciso@agency.example", "oversight@portal.example"}
     body = by_recipient["ciso@agency.example"].body
-    assert "T1 is overdue" in body
+    assert "T1 is overdue (was due Nov 22, 11:59 PM ET)" in body  # in the directive's zone
     assert "T3 was returned by oversight" in body
     assert f"/agencies/{world.agency.pk}/" in body
     assert "turned red" in by_recipient["oversight@portal.example"].body
@@ -128,3 +130,40 @@ def test_sync_schedules_declares_every_job_once(capsys):
     reminders = PeriodicTask.objects.get(task="notices.send_reminders")
     assert str(reminders.crontab.timezone) == "America/New_York"
     assert PeriodicTask.objects.filter(task="notices.send_reminders").count() == 1
+
+
+def test_a_return_is_news_once_and_the_task_is_then_reminded_by_its_due(world, people):
+    ciso, _, _, rows = people
+    returned = rows["returned"]
+    reminders_send(directive=world.directive, now=MORNING)
+    later = MORNING + timedelta(days=3)  # Nov 30: T3's milestone (Nov 29) is past
+
+    reminders_send(directive=world.directive, now=later)
+
+    def kinds(day) -> set[str]:
+        return set(
+            Notice.objects.filter(
+                user=ciso, item_key=f"agencytask:{returned.pk}", day=day
+            ).values_list("kind", flat=True)
+        )
+
+    assert kinds(date(2026, 11, 27)) == {"returned", "due_soon"}
+    assert kinds(date(2026, 11, 30)) == {"overdue"}  # returned long ago: not news any more
+
+
+def test_a_pending_not_applicable_claim_past_due_is_overdue_like_on_the_dashboards(world, people):
+    ciso, _, _, rows = people
+    AgencyTask.objects.filter(pk=rows["overdue"].pk).update(
+        status="not_applicable", na_justification="No such systems."
+    )
+    reminders_send(directive=world.directive, now=MORNING)
+    assert Notice.objects.get(user=ciso, item_key=f"agencytask:{rows['overdue'].pk}").kind == (
+        "overdue"
+    )
+
+    # Once oversight accepts the claim the task drops out of every sum, and of the reminders.
+    AgencyTask.objects.filter(pk=rows["overdue"].pk).update(na_accepted_at=MORNING)
+    reminders_send(directive=world.directive, now=MORNING + timedelta(days=1))
+    assert not Notice.objects.filter(
+        user=ciso, item_key=f"agencytask:{rows['overdue'].pk}", day=date(2026, 11, 28)
+    ).exists()

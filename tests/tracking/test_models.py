@@ -1,9 +1,12 @@
-from datetime import date
+from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
 
+from apps.readiness.selectors import AgencyStanding
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
+from apps.tracking.selectors import forecast_late
 from tests.accounts.factories import OversightFactory
 from tests.constraints import violates
 from tests.tracking.factories import (
@@ -95,3 +98,36 @@ def test_only_one_pending_extension_per_task():
     first.decided_at = timezone.now()
     first.save()
     ExtensionRequestFactory(agency_task=first.agency_task)  # a new request after a decision
+
+
+@pytest.mark.parametrize(
+    ("status", "returned", "expected"),
+    [
+        (AgencyTask.Status.IN_PROGRESS, True, True),
+        (AgencyTask.Status.BLOCKED, True, True),
+        (AgencyTask.Status.NOT_STARTED, True, True),
+        (AgencyTask.Status.COMPLETED, True, False),  # resubmitted after the return
+        (AgencyTask.Status.NOT_APPLICABLE, True, False),
+        (AgencyTask.Status.IN_PROGRESS, False, False),
+    ],
+)
+def test_a_task_is_returned_while_the_agency_owes_the_work_again(status, returned, expected):
+    task = AgencyTask(status=status, returned_at=timezone.now() if returned else None)
+    assert task.is_returned_open is expected
+    assert task.is_open is (status in AgencyTask.OPEN_STATUSES)
+
+
+def test_a_forecast_is_late_only_when_it_falls_after_the_deadline():
+    deadline = timezone.now()
+    clock = SimpleNamespace(deadline=deadline)
+
+    def standing(forecast_at):
+        figures = SimpleNamespace(forecast_at=forecast_at)
+        return AgencyStanding(figures=figures, median_ev=None, median_spi=None)
+
+    assert forecast_late(standing=standing(deadline + timedelta(hours=1)), clock=clock)
+    assert not forecast_late(standing=standing(deadline), clock=clock)
+    assert not forecast_late(standing=standing(None), clock=clock)  # too little progress
+    assert not forecast_late(
+        standing=AgencyStanding(figures=None, median_ev=None, median_spi=None), clock=clock
+    )

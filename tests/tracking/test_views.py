@@ -77,6 +77,7 @@ def test_agency_page_shows_the_clock_figures_and_tasks_by_milestone(client, worl
     assert "42%" in html
     assert "Fleet median 46%" in html  # the median of 42% and 50%
     assert "Fleet median 0.83" in html  # the median SPI of 0.76 and 0.90
+    assert "After the deadline" in html  # forecast in 20 days, deadline in 18
     assert "Other Agency" not in html  # no other agency is named
     assert "76" in html
     assert "Amber" in html

@@ -11,22 +11,22 @@ from apps.tracking.services.extensions import (
     extension_request_decide,
 )
 from apps.tracking.services.tasks import (
-    OPEN_STATUSES,
     TASK_AUDIT_FIELDS,
     agency_task_na_accept,
     agency_task_na_reject,
     agency_task_return,
+    agency_task_save_audited,
     agency_task_update,
     agency_task_verify,
     agency_tasks_assign,
 )
 
 __all__ = [
-    "OPEN_STATUSES",
     "TASK_AUDIT_FIELDS",
     "agency_task_na_accept",
     "agency_task_na_reject",
     "agency_task_return",
+    "agency_task_save_audited",
     "agency_task_update",
     "agency_task_verify",
     "agency_tasks_assign",

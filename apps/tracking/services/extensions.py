@@ -12,10 +12,11 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, snapshot
 from apps.core.errors import DomainError
 from apps.directives.selectors import Schedule, directive_schedule
-from apps.readiness.clock import effective_due, local_date
+from apps.readiness.clock import local_date
+from apps.readiness.inputs import due_of, task_meta
 from apps.tracking import permissions
 from apps.tracking.models import AgencyTask, ExtensionRequest
-from apps.tracking.services.tasks import TASK_AUDIT_FIELDS, _save_task
+from apps.tracking.services.tasks import TASK_AUDIT_FIELDS, agency_task_save_audited
 
 
 def extension_bounds(
@@ -24,10 +25,7 @@ def extension_bounds(
     """The earliest and latest dates an extension of this task may ask for: the day after
     its current effective due [R3] (and no earlier than today), up to
     EXTENSION_MAX_DAYS_PAST_DEADLINE days past the directive's deadline."""
-    _, milestone_due = schedule.windows[agency_task.task.milestone_id]
-    due = effective_due(
-        milestone_due=milestone_due, extension_date=agency_task.extended_due, tz=schedule.tz
-    )
+    due = due_of(agency_task.extended_due, task_meta(agency_task.task), schedule)
     earliest = max(local_date(due, schedule.tz) + timedelta(days=1), local_date(now, schedule.tz))
     deadline_date = schedule.clock(now).deadline_date
     latest = deadline_date + timedelta(days=settings.EXTENSION_MAX_DAYS_PAST_DEADLINE)
@@ -141,7 +139,7 @@ def extension_request_decide(
     if approve:
         before = snapshot(task, TASK_AUDIT_FIELDS)
         task.extended_due = locked.requested_due  # [R3] the new effective due
-        _save_task(
+        agency_task_save_audited(
             task=task,
             before=before,
             actor=actor,

@@ -43,7 +43,6 @@ TASK_AUDIT_FIELDS = (
     "returned_at",
     "return_comment",
 )
-OPEN_STATUSES = (S.NOT_STARTED, S.IN_PROGRESS, S.BLOCKED)
 
 
 @transaction.atomic
@@ -104,7 +103,7 @@ def _leave_status(task: AgencyTask, to_status: str) -> None:
         task.na_accepted_by = None
 
 
-def _save_task(
+def agency_task_save_audited(
     *,
     task: AgencyTask,
     before: dict,
@@ -112,7 +111,9 @@ def _save_task(
     action: str,
     comment: str = "",
 ) -> AgencyTask:
-    """Save the changed fields with a new version, audit them, refresh figures on commit."""
+    """Save what changed on a locked task since `before` (a `snapshot` of
+    TASK_AUDIT_FIELDS) with a new version, audit it, and refresh the agency's figures on
+    commit. The building block of every task write, inside the caller's transaction."""
     after = snapshot(task, TASK_AUDIT_FIELDS)
     changes = changes_between(before, after)
     if not changes:
@@ -190,7 +191,7 @@ def agency_task_update(
         task.completed_at = now
     task.status = status
     action = AuditEvent.Action.STATUS if entering else AuditEvent.Action.UPDATE
-    return _save_task(task=task, before=before, actor=actor, action=action)
+    return agency_task_save_audited(task=task, before=before, actor=actor, action=action)
 
 
 def _apply_percent(task: AgencyTask, *, status: str, percent: int | None) -> None:
@@ -247,8 +248,8 @@ def _oversight_move(
     to_status: str,
     action: str,
 ) -> tuple[AgencyTask, dict]:
-    if not permissions.can_review(user=actor):
-        raise PermissionDenied("Only oversight staff review an agency's tasks.")
+    """Lock the task and move it as oversight; `transition_check` refuses anyone but
+    oversight and any move off oversight's table."""
     task = _lock_task(agency_task=agency_task, version=version)
     permissions.transition_check(user=actor, agency_task=task, to_status=to_status, action=action)
     before = snapshot(task, TASK_AUDIT_FIELDS)
@@ -287,12 +288,44 @@ def agency_task_verify(
     )
     task.verified_at = now or timezone.now()
     task.verified_by = actor
-    return _save_task(
+    return agency_task_save_audited(
         task=task,
         before=before,
         actor=actor,
         action=AuditEvent.Action.VERIFY,
         comment=(comment or "").strip(),
+    )
+
+
+def _send_back(
+    *,
+    agency_task: AgencyTask,
+    actor: User,
+    version: int,
+    comment: str,
+    action: str,
+    audit_action: str,
+    now: datetime | None,
+    cap_percent: bool,
+) -> AgencyTask:
+    """Oversight sends a task back to the agency: in progress again, with oversight's
+    comment (required) and the time it was sent back, which the agency's pages and the
+    reminders show as a return."""
+    task, before = _oversight_move(
+        agency_task=agency_task,
+        actor=actor,
+        version=version,
+        to_status=S.IN_PROGRESS,
+        action=action,
+    )
+    task.returned_at = now or timezone.now()
+    task.return_comment = comment
+    if cap_percent:
+        # Returned work is not done: it must not keep the full credit of a completion [R6]
+        # until the agency resubmits it, so its percent stops short of complete.
+        task.percent = min(task.percent, RETURNED_PERCENT_CAP)
+    return agency_task_save_audited(
+        task=task, before=before, actor=actor, action=audit_action, comment=comment
     )
 
 
@@ -307,21 +340,15 @@ def agency_task_return(
 ) -> AgencyTask:
     """Oversight sends completed (or verified) work back to the agency: the task is in
     progress again, with oversight's comment and the time it was returned."""
-    comment = _required_comment(comment, "what is missing")
-    task, before = _oversight_move(
+    return _send_back(
         agency_task=agency_task,
         actor=actor,
         version=version,
-        to_status=S.IN_PROGRESS,
+        comment=_required_comment(comment, "what is missing"),
         action=Action.RETURN,
-    )
-    task.returned_at = now or timezone.now()
-    task.return_comment = comment
-    # Returned work is not done: it must not keep the full credit of a completion [R6]
-    # until the agency resubmits it, so its percent stops short of complete.
-    task.percent = min(task.percent, RETURNED_PERCENT_CAP)
-    return _save_task(
-        task=task, before=before, actor=actor, action=AuditEvent.Action.RETURN, comment=comment
+        audit_action=AuditEvent.Action.RETURN,
+        now=now,
+        cap_percent=True,
     )
 
 
@@ -335,15 +362,13 @@ def agency_task_na_accept(
     now: datetime | None = None,
 ) -> AgencyTask:
     """Oversight accepts a not-applicable claim: from now on the task drops out of the
-    agency's figures [R6]."""
-    if not permissions.can_review(user=actor):
-        raise PermissionDenied("Only oversight staff accept not-applicable claims.")
+    agency's figures [R6]. `na_acceptance_check` refuses anyone but oversight."""
     task = _lock_task(agency_task=agency_task, version=version)
     permissions.na_acceptance_check(user=actor, agency_task=task)
     before = snapshot(task, TASK_AUDIT_FIELDS)
     task.na_accepted_at = now or timezone.now()
     task.na_accepted_by = actor
-    return _save_task(
+    return agency_task_save_audited(
         task=task,
         before=before,
         actor=actor,
@@ -363,16 +388,13 @@ def agency_task_na_reject(
 ) -> AgencyTask:
     """Oversight rejects a not-applicable claim: the task is in progress again, with
     oversight's comment (kept as the return comment the agency sees)."""
-    comment = _required_comment(comment, "why the task applies")
-    task, before = _oversight_move(
+    return _send_back(
         agency_task=agency_task,
         actor=actor,
         version=version,
-        to_status=S.IN_PROGRESS,
+        comment=_required_comment(comment, "why the task applies"),
         action=Action.REJECT_NA,
-    )
-    task.returned_at = now or timezone.now()
-    task.return_comment = comment
-    return _save_task(
-        task=task, before=before, actor=actor, action=AuditEvent.Action.REJECT_NA, comment=comment
+        audit_action=AuditEvent.Action.REJECT_NA,
+        now=now,
+        cap_percent=False,  # a claim is not a completion: its percent stands
     )
