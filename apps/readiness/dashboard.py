@@ -14,7 +14,7 @@ from apps.readiness.charts import (
     spi_distribution_chart,
 )
 from apps.readiness.models import ReadinessRun
-from apps.readiness.selectors import FleetOverview, fleet_burnup, fleet_overview
+from apps.readiness.selectors import Burnup, FleetOverview, fleet_burnup, fleet_overview
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class HeatSummaryRow:
 @dataclass(frozen=True)
 class FleetPicture:
     overview: FleetOverview
+    series: Burnup  # the burn-up's figures, today's point included
     burnup: Chart
     spi_chart: Chart
     rating_chart: Chart
@@ -37,18 +38,18 @@ def fleet_picture(
     *, directive: Directive, schedule: Schedule, now: datetime, run: ReadinessRun | None = None
 ) -> FleetPicture:
     """KPIs and charts of the fleet, in three queries (aggregate, per-agency values, series).
-    Today's point of the burn-up is the live figure, so the chart ends where the KPIs are."""
+    Today's point of the burn-up is the live figure (or, given a `run`, the run's frozen
+    one), so the chart ends where the KPIs are."""
     overview = fleet_overview(directive=directive, run=run)
     clock = schedule.clock(now)
     series = fleet_burnup(directive=directive, until=run.snapshot_date if run else None)
-    ev, pv = list(series.ev), list(series.pv)
-    if 0 <= clock.day_number <= directive.window_days and overview.agencies:
-        ev[clock.day_number], pv[clock.day_number] = overview.ev, overview.pv
+    if overview.agencies:
+        series = series.with_point(clock.day_number, overview.ev, overview.pv)
     milestones = sorted(schedule.offsets.items(), key=lambda item: item[1])
     burnup = burnup_chart(
         days=series.days,
-        ev=ev,
-        pv=pv,
+        ev=series.ev,
+        pv=series.pv,
         today=clock.day_number,
         window_days=directive.window_days,
         milestones=[(offset, schedule.codes[pk]) for pk, offset in milestones],
@@ -66,4 +67,4 @@ def fleet_picture(
         )
         for pk, offset in milestones
     ]
-    return FleetPicture(overview, burnup, spi_chart, rating_chart, heat)
+    return FleetPicture(overview, series, burnup, spi_chart, rating_chart, heat)

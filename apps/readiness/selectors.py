@@ -169,9 +169,57 @@ def fleet_overview(
 
 @dataclass(frozen=True)
 class Burnup:
+    """EV and PV (and an optional comparison line) by directive day, None where a day has
+    no figure; from day 0 to the deadline, or to the last day with a figure if later."""
+
     days: list[int]
     ev: list[float | None]
     pv: list[float | None]
+    comparison: list[float | None] | None = None
+
+    @classmethod
+    def from_points(
+        cls, *, window_days: int, points: dict[int, tuple], with_comparison: bool = False
+    ) -> "Burnup":
+        """From {day: (ev, pv)} or, `with_comparison`, {day: (ev, pv, comparison)}; days
+        before day 0 are left out."""
+        days = list(range(max([window_days, *points]) + 1))
+
+        def column(i: int) -> list:
+            return [points[d][i] if d in points else None for d in days]
+
+        return cls(days, column(0), column(1), column(2) if with_comparison else None)
+
+    def with_point(
+        self, day: int, ev: float, pv: float, comparison: float | None = None
+    ) -> "Burnup":
+        """The series with `day`'s figures replaced (today's live or frozen ones), the days
+        extended to reach it if it is past the deadline."""
+        if day < 0:
+            return self
+        points = {d: self.point(i) for i, d in enumerate(self.days)}
+        points[day] = (ev, pv, comparison)
+        return Burnup.from_points(
+            window_days=len(self.days) - 1,
+            points=points,
+            with_comparison=self.comparison is not None,
+        )
+
+    def point(self, i: int) -> tuple:
+        return self.ev[i], self.pv[i], self.comparison[i] if self.comparison else None
+
+    @property
+    def rows(self) -> list[tuple[int, float | None, float | None, float | None, float | None]]:
+        """(day, pv, ev, spi, comparison) of the days with figures: the chart's data as the
+        PDF prints it, without the empty days of its screen-reader table."""
+        out = []
+        for i, day in enumerate(self.days):
+            ev, pv, other = self.point(i)
+            if ev is None and pv is None:
+                continue
+            spi = ev / pv if ev is not None and pv else None
+            out.append((day, pv, ev, spi, other))
+        return out
 
 
 def fleet_burnup(*, directive: Directive, until: date | None = None) -> Burnup:
@@ -179,13 +227,10 @@ def fleet_burnup(*, directive: Directive, until: date | None = None) -> Burnup:
     runs = ReadinessRun.objects.filter(directive=directive, kind=ReadinessRun.Kind.DAILY)
     if until is not None:
         runs = runs.filter(snapshot_date__lte=until)
-    points = {day: (ev, pv) for day, ev, pv in runs.values_list("day_number", "ev", "pv")}
-    days = list(range(directive.window_days + 1))
-    return Burnup(
-        days=days,
-        ev=[points[d][0] if d in points else None for d in days],
-        pv=[points[d][1] if d in points else None for d in days],
-    )
+    points = {
+        day: (ev, pv) for day, ev, pv in runs.values_list("day_number", "ev", "pv") if day >= 0
+    }
+    return Burnup.from_points(window_days=directive.window_days, points=points)
 
 
 AGENCY_SORTS = {

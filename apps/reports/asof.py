@@ -28,12 +28,14 @@ def rewind(
     `fields`, newest event first, so each field ends at the value it had before the oldest
     of them. `events` are the audit events of these rows' type after the freeze, in any
     order. Load only rows created before the freeze: a row created later did not exist."""
+    if not rows:
+        return []
     by_pk = {str(row.pk): row for row in rows}
-    model = type(rows[0]) if rows else None
+    model = type(rows[0])
     ordered = sorted(events, key=lambda e: (e.occurred_at, e.pk), reverse=True)
     for event in ordered:
         row = by_pk.get(event.object_id)
-        if row is None or model is None:
+        if row is None:
             continue
         for name, change in (event.changes or {}).items():
             if name not in fields or not isinstance(change, list | tuple) or len(change) != 2:

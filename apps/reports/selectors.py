@@ -15,30 +15,25 @@ from apps.accounts.models import User
 from apps.agencies.models import Agency
 from apps.audit.models import AuditEvent
 from apps.clearinghouse.models import Remediation, Vulnerability
-from apps.deployments.models import DefenseTool, ToolDeployment
+from apps.deployments.models import ToolDeployment
 from apps.directives.models import Directive, Task
 from apps.readiness.models import ReadinessRun, ReadinessSnapshot
 from apps.reports.asof import rewind
 from apps.reports.models import Report
+from apps.reports.permissions import reports_visible_to
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
 
 # --- Reports, scoped to the user ------------------------------------------------------------
 
 
 def report_list_for_user(*, user: User) -> QuerySet[Report]:
-    """Reports the user may read, newest first: every report for oversight and leadership,
-    their own agency's reports for a CISO (never a fleet report: it names every agency),
-    none for anyone else."""
-    qs = Report.objects.select_related("agency", "directive", "requested_by").order_by(
-        "-created_at", "-pk"
+    """Reports the user may read (apps.reports.permissions), newest first, with what the
+    list and the report's page show (its agency, directive, requester and frozen run)."""
+    return (
+        Report.objects.filter(reports_visible_to(user=user))
+        .select_related("agency", "directive", "requested_by", "run")
+        .order_by("-created_at", "-pk")
     )
-    if not user.is_authenticated:
-        return qs.none()
-    if user.sees_all_agencies:
-        return qs
-    if user.is_ciso:
-        return qs.filter(scope=Report.Scope.AGENCY, agency_id=user.agency_id)
-    return qs.none()
 
 
 def report_get_for_user(*, user: User, pk: int) -> Report:
@@ -181,10 +176,6 @@ def deployments_as_of(*, as_of: datetime, agency: Agency | None = None) -> list[
     rows = list(qs.order_by("tool__category", "tool__name", "pk"))
     events = changes_after(object_type="tooldeployment", as_of=as_of, agency=agency)
     return rewind(rows, events, fields=DEPLOYMENT_FIELDS)
-
-
-def tool_categories() -> dict[str, str]:
-    return dict(DefenseTool.Category.choices)
 
 
 def catalog_as_of(*, as_of_date: date) -> list[tuple]:

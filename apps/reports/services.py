@@ -7,10 +7,8 @@ then, and a report once done is never rendered again (STYLE rule 8: safe to run 
 
 import hashlib
 import logging
-import time
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
@@ -21,12 +19,13 @@ from apps.agencies.models import Agency
 from apps.core.errors import DomainError
 from apps.directives.models import Directive
 from apps.directives.selectors import directive_current, directive_schedule
-from apps.readiness.clock import local_date
+from apps.readiness.clock import deadline_of, local_date
 from apps.readiness.models import ReadinessRun
 from apps.readiness.services import readiness_recompute, readiness_run_freeze
 from apps.reports import pdf
 from apps.reports.builders import report_context
 from apps.reports.models import Report
+from apps.reports.permissions import can_access_report
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +33,8 @@ Scope, Status, Trigger = Report.Scope, Report.Status, Report.Trigger
 
 
 def report_request_check(*, actor: User | None, scope: str, agency: Agency | None) -> None:
-    """Who may ask for which report: oversight and leadership any; a CISO only their own
-    agency's (never the fleet's, which names every agency); the scheduler (no actor) any.
+    """A well-formed request by someone allowed to make it (apps.reports.permissions); the
+    scheduler (no actor) may ask for any.
 
     The views resolve the agency through `agency_get_for_user` first, so a CISO naming
     another agency gets the same 404 as for a missing one; this check is the last line."""
@@ -49,11 +48,8 @@ def report_request_check(*, actor: User | None, scope: str, agency: Agency | Non
         return
     if not actor.is_authenticated:
         raise PermissionDenied("Sign in to request a report.")
-    if actor.sees_all_agencies:
-        return
-    if actor.is_ciso and scope == Scope.AGENCY and agency.pk == actor.agency_id:
-        return
-    raise PermissionDenied("You may request reports of your own agency only.")
+    if not can_access_report(user=actor, scope=scope, agency_id=agency.pk if agency else None):
+        raise PermissionDenied("You may request reports of your own agency only.")
 
 
 @transaction.atomic
@@ -104,9 +100,8 @@ def report_render(*, report_id: int) -> Report | None:
     started = _start(report_id)
     if started is None:
         return Report.objects.filter(pk=report_id).first()
-    report, first_attempt = started
+    report = started
     try:
-        _pause_for_tests(first_attempt)
         _progress(report, 10)
         template, context = report_context(report=report, generated_at=timezone.now())
         _progress(report, 35)
@@ -122,7 +117,7 @@ def report_render(*, report_id: int) -> Report | None:
     return _store(report_id, rendered)
 
 
-def _start(report_id: int) -> tuple[Report, bool] | None:
+def _start(report_id: int) -> Report | None:
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
@@ -132,13 +127,12 @@ def _start(report_id: int) -> tuple[Report, bool] | None:
         )
         if report is None or report.status in (Status.DONE, Status.FAILED):
             return None  # never re-rendered: a report once made does not change
-        first_attempt = report.status == Status.QUEUED
-        if first_attempt:
+        if report.status == Status.QUEUED:  # a redelivered job keeps the first start
             report.started_at = timezone.now()
         report.status = Status.RUNNING
         report.progress = 5
         report.save(update_fields=["status", "progress", "started_at", "updated_at"])
-    return report, first_attempt
+    return report
 
 
 def _store(report_id: int, rendered: pdf.RenderedPdf) -> Report:
@@ -194,15 +188,6 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
-def _pause_for_tests(first_attempt: bool) -> None:
-    """REPORT_TEST_FIRST_RENDER_DELAY (seconds) slows a report's first render attempt so a
-    test can kill the worker while it is `running` (tests/reports/worker_settings.py). It
-    is absent from every deployed settings module."""
-    delay = getattr(settings, "REPORT_TEST_FIRST_RENDER_DELAY", 0)
-    if delay and first_attempt:
-        time.sleep(delay)
-
-
 # --- Scheduled reports ------------------------------------------------------------------
 
 
@@ -215,25 +200,44 @@ def fleet_report_scheduled(*, trigger: str, now: datetime | None = None) -> Repo
     day, 06:00) or the "Day 30 — final" one (once per directive, at its deadline, with the
     figures judged at the deadline). Figures are recomputed first: a worker may take the
     time a web request may not. A repeated or retried job returns None instead of queueing
-    a second report; so does a final job run before the deadline."""
+    a second report, even when two deliveries of it run at once; so does a final job run
+    before the deadline."""
     now = now or timezone.now()
     directive = directive_current()
     schedule = directive_schedule(directive=directive)
+    if trigger == Trigger.FINAL:
+        deadline = schedule.clock(now).deadline
+        if now < deadline - FINAL_EARLY_TOLERANCE:
+            return None
+        now = min(now, deadline)
+    elif trigger != Trigger.DAILY:
+        raise DomainError(f"{trigger!r} is not a scheduled report.")
+    if _scheduled_exists(directive=directive, trigger=trigger, schedule=schedule, now=now):
+        return None  # a repeated job: spare the recompute
+    # The recompute writes in its own transactions (it reads outside one, by design): run it
+    # before taking the lock, so the lock is held for the check and the insert only.
+    readiness_recompute(directive=directive, now=now)
+    with transaction.atomic():
+        # Two deliveries of the job may get here together: the directive's row lock
+        # makes the second wait for the first to commit, and then see its report.
+        Directive.objects.select_for_update().only("pk").get(pk=directive.pk)
+        if _scheduled_exists(directive=directive, trigger=trigger, schedule=schedule, now=now):
+            return None
+        return report_request(
+            actor=None, scope=Scope.FLEET, trigger=trigger, directive=directive, now=now
+        )
+
+
+def _scheduled_exists(*, directive: Directive, trigger: str, schedule, now: datetime) -> bool:
+    """A scheduled report of this kind already stands (a failed one does not count): the
+    final one at all, the daily one made on `now`'s local day."""
     existing = Report.objects.filter(
         directive=directive, scope=Scope.FLEET, trigger=trigger
     ).exclude(status=Status.FAILED)
     if trigger == Trigger.DAILY:
         today = local_date(now, schedule.tz)
-        if any(local_date(r.created_at, schedule.tz) == today for r in existing.only("created_at")):
-            return None
-    elif trigger == Trigger.FINAL:
-        deadline = schedule.clock(now).deadline
-        if now < deadline - FINAL_EARLY_TOLERANCE or existing.exists():
-            return None
-        now = min(now, deadline)
-    else:
-        raise DomainError(f"{trigger!r} is not a scheduled report.")
-    readiness_recompute(directive=directive, now=now)
-    return report_request(
-        actor=None, scope=Scope.FLEET, trigger=trigger, directive=directive, now=now
-    )
+        existing = existing.filter(
+            created_at__gt=deadline_of(today - timedelta(days=1), schedule.tz),
+            created_at__lte=deadline_of(today, schedule.tz),
+        )
+    return existing.exists()

@@ -1,6 +1,6 @@
 """Report pages: list and request, status (polled by htmx while the report renders), and
 the permission-checked download. Access goes through `apps.reports.selectors` (404 for a
-report the user may not read); the rules live in `apps.reports.services`."""
+report the user may not read); the rule lives in `apps.reports.permissions`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +10,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.agencies.selectors import agency_get_for_user, reporting_units
+from apps.agencies.models import Agency
+from apps.agencies.selectors import agency_get_for_user, agency_list_for_user
 from apps.core.errors import DomainError
+from apps.readiness.selectors import user_sees_fleet
 from apps.reports import selectors, services
 from apps.reports.forms import ReportRequestForm
 from apps.reports.models import Report
@@ -26,14 +28,15 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.report_list_for_user(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    user = request.user
     context = {
         "page": page,
         "reports": page.object_list,
-        "can_request_fleet": user.sees_all_agencies,
-        # Oversight and leadership pick any reporting unit; a CISO has one button, their own.
-        "agency_choices": reporting_units().order_by("name") if user.sees_all_agencies else None,
-        "own_agency": user.agency if user.is_ciso else None,
+        "can_request_fleet": user_sees_fleet(request.user),
+        # The agencies the user may read that carry tasks: any for oversight and
+        # leadership (a list to pick from), their own for a CISO (one button).
+        "agency_choices": agency_list_for_user(user=request.user)
+        .filter(kind__in=Agency.REPORTING_KINDS)
+        .order_by("name"),
     }
     return render(request, "reports/report_list.html", context)
 

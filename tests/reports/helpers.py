@@ -7,9 +7,20 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from apps.core.templatetags.portal import pct as portal_pct
+from apps.core.templatetags.portal import ratio
+from apps.reports.builders.common import PCT_DIGITS
 from apps.reports.models import Report
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "reports"
+
+
+def pct(value: float | None) -> str:
+    """A percentage as the reports print it: the portal's filter, with one decimal."""
+    return portal_pct(value, PCT_DIGITS)
+
+
+spi = ratio  # SPI as the reports print it: the portal's, truncated (0.748 reads 0.74)
 
 
 def pdf_bytes(report: Report) -> bytes:

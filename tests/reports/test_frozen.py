@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 
 from apps.readiness.models import AgencyReadiness
-from apps.reports.builders.common import pct, spi
 from apps.reports.models import Report
 from apps.reports.services import report_render, report_request
 from apps.tracking.services import agency_task_update
-from tests.reports.helpers import page_texts, pdf_bytes
+from tests.reports.helpers import page_texts, pct, pdf_bytes, spi
 
 pytestmark = pytest.mark.django_db
 

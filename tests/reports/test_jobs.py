@@ -63,16 +63,18 @@ def test_a_worker_on_redis_renders_a_requested_report(not_eager):
 
 
 def _worker(media_root: str, delay: float) -> subprocess.Popen:
+    """A worker whose first PDF layout waits `delay` seconds (tests/reports/slow_worker.py)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": media_root,
-        "REPORT_TEST_FIRST_RENDER_DELAY": str(delay),
+        "REPORT_TEST_SLOW_RENDER": str(delay),
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+        [sys.executable, "-m", "celery", "-A", "tests.reports.slow_worker", "worker",
+         "--pool", "solo",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
@@ -104,7 +106,7 @@ def test_a_worker_killed_mid_render_has_the_job_redelivered_and_the_report_compl
         first.wait(timeout=30)
         # Redis hands the unacknowledged job to the next worker after its visibility
         # timeout (4 s here, tests/reports/worker_settings.py).
-        second = _worker(str(media), delay=30)
+        second = _worker(str(media), delay=0)
         report = _wait_for(report, {"done", "failed"}, timeout=90)
         assert report.status == Report.Status.DONE, report.error
     finally:
@@ -182,3 +184,19 @@ def test_generate_report_writes_the_pdf(fleet, tmp_path, capsys):
     assert f"Report #{report.pk}: {report.pages} pages" in capsys.readouterr().out
     call_command("generate_report", "--scope", "fleet", "--out", str(tmp_path / "fleet.pdf"))
     assert (tmp_path / "fleet.pdf").stat().st_size > 0
+
+
+@pytest.mark.django_db
+def test_yesterdays_daily_report_does_not_stand_for_todays(
+    fleet, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        daily = fleet_report_scheduled(trigger=Report.Trigger.DAILY)
+    # Made the local day before (the day's boundary is the directive's midnight).
+    Report.objects.filter(pk=daily.pk).update(created_at=daily.created_at - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=False):
+        today = fleet_report_scheduled(trigger=Report.Trigger.DAILY)
+        again = fleet_report_scheduled(trigger=Report.Trigger.DAILY)
+    assert today is not None
+    assert again is None
+    assert Report.objects.filter(trigger="daily").count() == 2

@@ -4,10 +4,17 @@ agency, metadata, bookmarks, marking and page numbers on every page."""
 import pytest
 
 from apps.readiness.models import AgencyReadiness
-from apps.reports.builders.common import pct, spi
 from apps.reports.models import Report
 from apps.reports.services import report_request
-from tests.reports.helpers import nested_titles, outline_titles, page_texts, pdf_bytes, save_pngs
+from tests.reports.helpers import (
+    nested_titles,
+    outline_titles,
+    page_texts,
+    pct,
+    pdf_bytes,
+    save_pngs,
+    spi,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 """Settings of the Celery worker that tests/reports/test_jobs.py starts as a subprocess and
 kills mid-render: the test settings, with Redis handing an unacknowledged job to another
-worker after seconds instead of an hour, and a slow first render attempt so the test can
-kill the worker while the report is `running`."""
+worker after seconds instead of an hour (the slow render is tests/reports/slow_worker.py)."""
 
 from config.env import env
 from config.settings.test import *  # noqa: F403
@@ -13,4 +12,3 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 MEDIA_ROOT = env("MEDIA_ROOT")
-REPORT_TEST_FIRST_RENDER_DELAY = env.float("REPORT_TEST_FIRST_RENDER_DELAY", default=0)

@@ -7,39 +7,37 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from apps.audit.models import AuditEvent
+from apps.audit.selectors import audit_rows
 from apps.clearinghouse.models import Remediation
 from apps.core.errors import DomainError
-from apps.deployments.models import ToolDeployment
-from apps.directives.models import Task
+from apps.core.templatetags.portal import RATING_LABELS, heat_state, moment, pct, ratio
 from apps.directives.selectors import directive_schedule
-from apps.readiness.charts import MILESTONE_STATES, burnup_chart, coverage_chart
-from apps.readiness.clock import local_date
+from apps.readiness.charts import MilestoneState, burnup_chart, coverage_chart
+from apps.readiness.clock import DEFAULT_TZ, local_date
 from apps.readiness.scoring import ClockState
-from apps.readiness.selectors import figures_queryset
+from apps.readiness.selectors import Burnup, figures_queryset
 from apps.reports import selectors
 from apps.reports.builders.common import (
-    RATING_LABELS,
+    PCT_DIGITS,
     Delta,
+    Kpi,
     TaskLine,
-    burnup_series,
+    coverage_rows,
     fraction_delta,
     header_for,
-    local_time,
     milestone_legend,
     spi_delta,
     task_lines,
 )
-from apps.reports.builders.fleet import coverage_label
 from apps.reports.models import Report
-from apps.tracking.models import AgencyTask, ExtensionRequest
+
+# The names the history section below prints with: the portal's instants, in the
+# directive's zone.
 
 KEV_LIST_MAX = 50  # the oldest overdue KEV entries listed; the report counts the rest
 HISTORY_MAX = 200
 HISTORY_DAYS = 7
-REMEDIATION_LABELS = {
-    "not_assessed": "Not assessed",
-    **dict(Remediation.Status.choices),
-}
+REMEDIATION_LABELS = dict(Remediation.Status.choices)
 
 
 @dataclass(frozen=True)
@@ -47,9 +45,7 @@ class MilestoneBlock:
     code: str
     title: str
     due_label: str
-    state: str
-    state_label: str
-    css_class: str
+    state: MilestoneState  # the heat map's state: label, css class, icon
     lines: list[TaskLine]
 
 
@@ -91,25 +87,25 @@ def agency_report_context(*, report: Report, generated_at: datetime) -> dict:
     if mine is None:
         # The frozen run has no figures for the agency (no task assigned when it froze).
         raise DomainError(f"{agency} has no readiness figures in this report's basis.")
-    milestones = sorted(directive.milestones.all(), key=lambda m: m.day_offset)
-
     median_by_day = {
         r.day_number: r.median_ev
         for r in selectors.daily_runs_until(directive=directive, as_of=as_of)
     }
     median_by_day[run.day_number] = run.median_ev
-    points = [
-        (s.run.day_number, s.ev, s.pv, median_by_day.get(s.run.day_number))
+    # In time order, so the frozen figures win over that morning's daily snapshot.
+    points = {
+        s.run.day_number: (s.ev, s.pv, median_by_day.get(s.run.day_number))
         for s in selectors.agency_series_until(agency=agency, directive=directive, run=run)
-    ]
-    series = burnup_series(
-        window_days=directive.window_days, points=points, today=run.day_number,
-        with_comparison=True,
-    )  # fmt: skip
+        if s.run.day_number >= 0
+    }
+    series = Burnup.from_points(
+        window_days=directive.window_days, points=points, with_comparison=True
+    )
+    milestones = sorted(schedule.offsets.items(), key=lambda item: item[1])
     burnup = burnup_chart(
-        days=series.days, ev=series.ev, pv=series.pv, today=series.today,
+        days=series.days, ev=series.ev, pv=series.pv, today=run.day_number,
         window_days=directive.window_days,
-        milestones=[(m.day_offset, m.code) for m in milestones],
+        milestones=[(offset, schedule.codes[pk]) for pk, offset in milestones],
         comparison=series.comparison, subject=agency.abbreviation or agency.name,
     )  # fmt: skip
 
@@ -121,20 +117,18 @@ def agency_report_context(*, report: Report, generated_at: datetime) -> dict:
         judged_at={agency.pk: mine.computed_at},
     )
     lines.sort(key=lambda x: (x.task.milestone.day_offset, x.task.code))
-    blocks = []
-    for m in milestones:
-        state = MILESTONE_STATES[mine.milestone_states.get(m.code, "pending")]
-        blocks.append(
-            MilestoneBlock(
-                code=m.code,
-                title=m.title,
-                due_label=local_time(schedule.windows[m.pk][1]),
-                state=state.key,
-                state_label=state.label,
-                css_class=state.css_class,
-                lines=[x for x in lines if x.task.milestone_id == m.pk],
-            )
+    # Milestone titles come with the tasks (the schedule has codes, offsets and windows).
+    titles = {t.milestone_id: t.milestone.title for t in tasks.values()}
+    blocks = [
+        MilestoneBlock(
+            code=schedule.codes[pk],
+            title=titles.get(pk, ""),
+            due_label=moment(schedule.windows[pk][1]),
+            state=heat_state(mine.milestone_states, schedule.codes[pk]),
+            lines=[x for x in lines if x.task.milestone_id == pk],
         )
+        for pk, _ in milestones
+    ]
     deployments = selectors.deployments_as_of(as_of=as_of, agency=agency)
     as_of_date = local_date(as_of, schedule.tz)
     return {
@@ -147,6 +141,7 @@ def agency_report_context(*, report: Report, generated_at: datetime) -> dict:
             generated_at=generated_at,
         ),
         "figures": mine,
+        "kpis": _kpis(figures=mine, run=run, endpoints=agency.endpoint_count),
         "run": run,
         "state_counts": Counter(x.state for x in lines),
         "charts": {"burnup": burnup},
@@ -161,13 +156,40 @@ def agency_report_context(*, report: Report, generated_at: datetime) -> dict:
         ),
         "evidence": list(selectors.evidence_as_of(agency=agency, directive=directive, as_of=as_of)),
         "deployments": deployments,
-        "coverage_chart": _coverage_chart(
-            tasks=list(tasks.values()), endpoints=agency.endpoint_count, deployments=deployments
+        "coverage_chart": coverage_chart(
+            rows=coverage_rows(
+                tasks=list(tasks.values()),
+                endpoints={agency.pk: agency.endpoint_count},
+                deployments=deployments,
+            )
         ),
         "kev": _kev(agency=agency, as_of=as_of, as_of_date=as_of_date),
         "history": _history(agency=agency, as_of=as_of),
         "history_days": HISTORY_DAYS,
     }
+
+
+def _kpis(*, figures, run, endpoints: int) -> list[list[Kpi]]:
+    f = figures
+    return [
+        [
+            Kpi("Earned value (EV)", pct(f.ev, PCT_DIGITS),
+                f"Fleet median {pct(run.median_ev, PCT_DIGITS)}"),
+            Kpi("Planned value (PV)", pct(f.pv, PCT_DIGITS), "Work due by now"),
+            Kpi("Schedule performance (SPI)", ratio(f.spi),
+                f"Fleet median {ratio(run.median_spi)}"),
+            Kpi("Rating", RATING_LABELS.get(f.rating, "Not rated"),
+                f"Forecast completion {moment(f.forecast_at)}"),
+        ],
+        [
+            Kpi("Tasks done", f"{f.tasks_done + f.tasks_late} of {f.tasks_total}",
+                f"{f.tasks_late} done late, {f.tasks_not_applicable} not applicable"),
+            Kpi("Overdue tasks", str(f.tasks_overdue), f"{f.tasks_at_risk} more at risk"),
+            Kpi("Overdue KEV entries", str(f.kev_overdue), "open past CISA's due date"),
+            Kpi("AI-defense coverage", pct(f.ai_coverage, PCT_DIGITS),
+                f"of {endpoints} endpoints under AI-enabled EDR"),
+        ],
+    ]  # fmt: skip
 
 
 def _changes(*, report: Report, mine) -> AgencyChanges:
@@ -176,7 +198,7 @@ def _changes(*, report: Report, mine) -> AgencyChanges:
         return AgencyChanges(None, "", [], "", "")
     rows = selectors.snapshots_of(run=previous.run, agency_ids=[report.agency_id])
     if not rows:
-        return AgencyChanges(previous, local_time(previous.run.computed_at), [], "", mine.rating)
+        return AgencyChanges(previous, moment(previous.run.computed_at), [], "", mine.rating)
     _, rating, ev, pv, spi = rows[0]
     deltas = [
         fraction_delta("Earned value (EV)", ev, mine.ev),
@@ -185,29 +207,11 @@ def _changes(*, report: Report, mine) -> AgencyChanges:
     ]
     return AgencyChanges(
         previous,
-        local_time(previous.run.computed_at),
+        moment(previous.run.computed_at),
         deltas,
         RATING_LABELS.get(rating, ""),
         RATING_LABELS[mine.rating],
     )
-
-
-def _coverage_chart(*, tasks: list[Task], endpoints: int, deployments: list[ToolDeployment]):
-    """[R11] Coverage per coverage task, capped at the agency's endpoint count."""
-    covered: Counter = Counter()
-    for d in deployments:
-        if d.stage == ToolDeployment.Stage.OPERATIONAL and d.tool.ai_enabled:
-            covered[d.tool.category] += d.endpoints_covered
-    rows = [
-        (
-            coverage_label(t),
-            min(covered[t.coverage_category], endpoints) / endpoints if endpoints else 0.0,
-            float(t.coverage_target),
-        )
-        for t in tasks
-        if t.measure == Task.Measure.TOOL_COVERAGE
-    ]
-    return coverage_chart(rows=rows)
 
 
 @dataclass(frozen=True)
@@ -223,16 +227,17 @@ class KevSection:
 
 
 def _kev(*, agency, as_of: datetime, as_of_date) -> KevSection:
-    """The agency's standing over the catalog at the freeze: open (not assessed or
-    affected) entries whose CISA due date had passed are overdue."""
+    """The agency's standing over the catalog at the freeze: open entries whose CISA due
+    date had passed are overdue."""
     statuses = selectors.remediation_as_of(agency=agency, as_of=as_of)
     catalog = selectors.catalog_as_of(as_of_date=as_of_date)
     counts: Counter = Counter()
     overdue = []
     for pk, cve, vendor, product, name, due, ransomware in catalog:
-        status = statuses.get(pk, "not_assessed")
+        status = statuses.get(pk, Remediation.Status.NOT_ASSESSED)
         counts[status] += 1
-        if due < as_of_date and status in ("not_assessed", Remediation.Status.AFFECTED):
+        # Open until settled (closed, or not affected); not assessed is open.
+        if due < as_of_date and status not in Remediation.SETTLED_STATUSES:
             overdue.append(
                 KevEntry(cve, vendor, product, name, due, ransomware, REMEDIATION_LABELS[status])
             )
@@ -245,54 +250,31 @@ def _kev(*, agency, as_of: datetime, as_of_date) -> KevSection:
 
 
 ACTION_LABELS = dict(AuditEvent.Action.choices)
-# Stored values of the audited status fields, as the portal names them.
-VALUE_LABELS = {
-    **dict(AgencyTask.Status.choices),
-    **dict(ExtensionRequest.Status.choices),
-    **dict(Remediation.Status.choices),
-    **dict(ToolDeployment.Stage.choices),
-}
+# Changes no reader of the report needs (a file's digest is for the portal's checks).
+HISTORY_HIDDEN_FIELDS = {"sha256"}
 
 
 def _history(*, agency, as_of: datetime) -> dict:
     events = list(selectors.history_until(agency=agency, as_of=as_of, days=HISTORY_DAYS)[
         : HISTORY_MAX + 1
     ])  # fmt: skip
+    # The audit log's wording of each change (labels, people by name, times in the
+    # directive's zone, which is the report's).
+    rows = audit_rows(events=events[:HISTORY_MAX], tz=DEFAULT_TZ)
     lines = [
         HistoryLine(
-            when=local_time(e.occurred_at),
-            who=(e.actor.get_full_name() or e.actor.username) if e.actor else "System",
-            action=ACTION_LABELS.get(e.action, e.action),
-            subject=e.object_repr,
+            when=moment(row.event.occurred_at),
+            who=(row.event.actor.get_full_name() or row.event.actor.username)
+            if row.event.actor
+            else "System",
+            action=ACTION_LABELS.get(row.event.action, row.event.action),
+            subject=row.event.object_repr,
             changes="; ".join(
-                f"{name.replace('_', ' ')}: {_plain(before)} → {_plain(after)}"
-                for name, (before, after) in sorted(_pairs(e.changes).items())
+                f"{c.field.lower()}: {c.before} → {c.after}"
+                for c in row.changes
+                if c.name not in HISTORY_HIDDEN_FIELDS
             ),
         )
-        for e in events[:HISTORY_MAX]
+        for row in rows
     ]
     return {"lines": lines, "truncated": len(events) > HISTORY_MAX}
-
-
-def _pairs(changes) -> dict:
-    """{field: (before, after)} of an event's changes, leaving out what no reader needs."""
-    return {
-        name: tuple(change)
-        for name, change in (changes or {}).items()
-        if isinstance(change, list) and len(change) == 2 and name != "sha256"
-    }
-
-
-def _plain(value) -> str:
-    """An audited value as a reader wants it: instants in ET, long text shortened."""
-    if value is None or value == "":
-        return "—"
-    text = str(value)
-    if text in VALUE_LABELS:
-        return VALUE_LABELS[text]
-    if isinstance(value, str) and len(text) > 10 and text[4] == "-" and "T" in text:
-        try:
-            return local_time(datetime.fromisoformat(text))
-        except ValueError:
-            pass
-    return text if len(text) <= 60 else text[:57] + "…"

@@ -1,39 +1,30 @@
-"""Pieces both reports share: the header facts, task lines at the freeze, the burn-up,
-the comparison with the previous report. Plain values for the templates; no query here
-except through the selectors the callers name."""
+"""Pieces both reports share: the header facts, task lines at the freeze, the comparison
+with the previous report, the coverage rows. Plain values for the templates; no query here
+except through the selectors the callers name. Figures print as the portal's screens print
+them (apps.core.templatetags.portal), percentages with one decimal."""
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from apps.core.templatetags.portal import moment, pct, ratio
+from apps.deployments.models import ToolDeployment
 from apps.directives.models import Task
 from apps.directives.selectors import Schedule
 from apps.readiness.charts import MILESTONE_STATES
-from apps.readiness.clock import zone_abbreviation
+from apps.readiness.clock import DEFAULT_TZ
 from apps.readiness.inputs import clock_settings, task_input, task_meta, task_row
-from apps.readiness.scoring import CLOCK_STATE_LABELS, clock_state
+from apps.readiness.scoring import CLOCK_STATE_LABELS, clock_state, tool_coverage_progress
 from apps.reports.models import Report
 from apps.tracking.models import AgencyTask
 
-# America/New_York is the directive's zone and the display zone of every report ("in ET").
-REPORT_TZ = ZoneInfo("America/New_York")
 AUTHOR = "Cyber Readiness Portal, directive program office"
+PCT_DIGITS = 1  # the reports' percentages: "42.4%" (templates: `|pct:1`)
 
 STATUS_LABELS = dict(AgencyTask.Status.choices)
-RATING_LABELS = {"green": "Green", "amber": "Amber", "red": "Red"}
-
-
-def local_time(moment: datetime | None) -> str:
-    """ "Nov 27, 2026, 6:00 AM ET": the reports' one way of printing an instant."""
-    if moment is None:
-        return "—"
-    local = moment.astimezone(REPORT_TZ)
-    hour = local.hour % 12 or 12
-    meridiem = "AM" if local.hour < 12 else "PM"
-    zone = zone_abbreviation(moment, REPORT_TZ)
-    return f"{local:%b} {local.day}, {local.year}, {hour}:{local.minute:02d} {meridiem} {zone}"
 
 
 @dataclass(frozen=True)
@@ -60,7 +51,7 @@ class Header:
 
     @property
     def created_iso(self) -> str:
-        return self.generated_at.astimezone(REPORT_TZ).isoformat(timespec="seconds")
+        return self.generated_at.astimezone(DEFAULT_TZ).isoformat(timespec="seconds")
 
 
 def day_label(day_number: int, window_days: int) -> str:
@@ -91,10 +82,10 @@ def header_for(*, report: Report, title: str, subject: str, generated_at: dateti
         day_number=run.day_number,
         window_days=directive.window_days,
         as_of=run.computed_at,
-        as_of_label=local_time(run.computed_at),
-        requested_label=local_time(report.created_at),
+        as_of_label=moment(run.computed_at),
+        requested_label=moment(report.created_at),
         generated_at=generated_at,
-        generated_label=local_time(generated_at),
+        generated_label=moment(generated_at),
         requested_by=requested_by,
         trigger=report.get_trigger_display(),
         report_id=report.pk,
@@ -123,7 +114,7 @@ class TaskLine:
 
     @property
     def due_label(self) -> str:
-        return local_time(self.due)
+        return moment(self.due)
 
 
 def task_lines(
@@ -158,48 +149,12 @@ def task_lines(
 
 
 @dataclass(frozen=True)
-class BurnupSeries:
-    days: list[int]
-    ev: list[float | None]
-    pv: list[float | None]
-    comparison: list[float | None] | None
-    today: int
+class Kpi:
+    """One tile of a summary's key figures (templates/reports/pdf/partials/_kpis.html)."""
 
-    @property
-    def rows(self) -> list[tuple[int, float | None, float | None, float | None, float | None]]:
-        """(day, pv, ev, spi, comparison) of the days with figures: the chart's data in
-        print, without the empty days of its screen-reader table."""
-        out = []
-        for i, day in enumerate(self.days):
-            ev, pv = self.ev[i], self.pv[i]
-            if ev is None and pv is None:
-                continue
-            ratio = ev / pv if ev is not None and pv else None
-            out.append((day, pv, ev, ratio, self.comparison[i] if self.comparison else None))
-        return out
-
-
-def burnup_series(
-    *,
-    window_days: int,
-    points: list[tuple[int, float, float, float | None]],
-    today: int,
-    with_comparison: bool = False,
-) -> BurnupSeries:
-    """Series by directive day from (day, ev, pv, comparison) points; a later point of the
-    same day wins (the frozen figures over that morning's daily snapshot)."""
-    by_day = {day: (ev, pv, other) for day, ev, pv, other in points if day >= 0}
-    last = max([window_days, today, *by_day])
-    days = list(range(last + 1))
-    return BurnupSeries(
-        days=days,
-        ev=[by_day[d][0] if d in by_day else None for d in days],
-        pv=[by_day[d][1] if d in by_day else None for d in days],
-        comparison=[by_day[d][2] if d in by_day else None for d in days]
-        if with_comparison
-        else None,
-        today=today,
-    )
+    label: str
+    value: str
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -213,25 +168,24 @@ class Delta:
 
 
 def fraction_delta(label: str, before: float | None, after: float | None) -> Delta:
-    return Delta(label, pct(before), pct(after), points(before, after))
+    return Delta(label, pct(before, PCT_DIGITS), pct(after, PCT_DIGITS), points(before, after))
 
 
 def spi_delta(before: float | None, after: float | None) -> Delta:
-    change = "—" if before is None or after is None else f"{after - before:+.2f}"
-    return Delta("Schedule performance index (SPI)", spi(before), spi(after), change)
+    """SPI truncates as on the screens (0.748 never reads 0.75), and so does its change: the
+    difference of the two figures as printed, so the row adds up."""
+    change = "—"
+    if before is not None and after is not None:
+        change = f"{(_hundredths(after) - _hundredths(before)) / 100:+.2f}"
+    return Delta("Schedule performance index (SPI)", ratio(before), ratio(after), change)
+
+
+def _hundredths(value: float) -> int:
+    return math.floor(value * 100)  # portal.ratio's truncation
 
 
 def count_delta(label: str, before: int, after: int) -> Delta:
     return Delta(label, str(before), str(after), f"{after - before:+d}")
-
-
-def pct(value: float | None) -> str:
-    """0.4235 → "42.4%" (one decimal everywhere in the reports; None → "—")."""
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
-def spi(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
 
 
 def points(before: float | None, after: float | None) -> str:
@@ -243,3 +197,50 @@ def points(before: float | None, after: float | None) -> str:
 
 def milestone_legend() -> list:
     return list(MILESTONE_STATES.values())
+
+
+# --- AI-defense coverage ---------------------------------------------------------------
+
+SHORT_CATEGORY = {
+    "edr": "EDR", "siem_ueba": "SIEM/UEBA", "email_security": "Email security", "ndr": "NDR",
+    "soar": "SOAR", "itdr": "Identity (ITDR)", "vuln_management": "Vuln. prioritization",
+    "web_protection": "Web/API protection", "cloud_security": "Cloud posture",
+}  # fmt: skip
+
+
+def coverage_label(task: Task) -> str:
+    """ "T05 · AI-enabled EDR": short enough for the chart's label column."""
+    category = SHORT_CATEGORY.get(task.coverage_category, task.coverage_category)
+    return f"{task.code} · AI-enabled {category}"
+
+
+def coverage_rows(
+    *, tasks: list[Task], endpoints: dict[int, int], deployments: list[ToolDeployment]
+) -> list[tuple[str, float, float]]:
+    """(label, covered share, target) of each coverage task, for the coverage chart: over
+    the agencies of `endpoints` ({agency id: endpoint count}), the endpoints the engine
+    counts for the task [R11] (apps.readiness.scoring.tool_coverage_progress: operational
+    AI-enabled tools of its category, capped at each agency's endpoint count) over all
+    their endpoints."""
+    counted: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
+    for d in deployments:
+        if d.counts_toward_coverage:
+            counted[(d.agency_id, d.tool.category)].append(
+                (d.operational_since, d.endpoints_covered)
+            )
+    total = sum(endpoints.values())
+    rows = []
+    for task in tasks:
+        if task.measure != Task.Measure.TOOL_COVERAGE:
+            continue
+        covered = sum(
+            tool_coverage_progress(
+                endpoints=count,
+                target=task.coverage_target,
+                deployments=counted.get((agency_id, task.coverage_category), []),
+            ).covered
+            for agency_id, count in endpoints.items()
+        )
+        rows.append((coverage_label(task), covered / total if total else 0.0,
+                     float(task.coverage_target)))  # fmt: skip
+    return rows

@@ -1,33 +1,28 @@
 """The fleet report's data: every figure from the report's frozen run, every record list as
 it stood at the freeze. A fixed number of queries whatever the number of agencies."""
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from apps.agencies.models import Agency
-from apps.deployments.models import ToolDeployment
-from apps.directives.models import Task
+from apps.core.templatetags.portal import RATING_LABELS, moment, pct, ratio
 from apps.directives.selectors import directive_schedule
-from apps.readiness.charts import (
-    burnup_chart,
-    coverage_chart,
-    rating_bar_chart,
-    spi_distribution_chart,
-)
+from apps.readiness.charts import coverage_chart
 from apps.readiness.clock import local_date
+from apps.readiness.dashboard import HeatSummaryRow, fleet_picture
 from apps.readiness.scoring import ClockState
-from apps.readiness.selectors import agency_figures_list, fleet_overview
+from apps.readiness.selectors import agency_figures_list
 from apps.reports import selectors
 from apps.reports.builders.common import (
-    RATING_LABELS,
+    PCT_DIGITS,
     Delta,
+    Kpi,
     TaskLine,
-    burnup_series,
     count_delta,
+    coverage_rows,
     fraction_delta,
     header_for,
-    local_time,
     milestone_legend,
     spi_delta,
     task_lines,
@@ -48,10 +43,6 @@ class RatingChange:
     def before_label(self) -> str:
         return RATING_LABELS.get(self.before, "Not rated")
 
-    @property
-    def after_label(self) -> str:
-        return RATING_LABELS[self.after]
-
 
 @dataclass(frozen=True)
 class Changes:
@@ -65,11 +56,11 @@ class Changes:
 
 @dataclass(frozen=True)
 class MilestoneSummary:
-    code: str
+    """A row of the dashboard's heat-map summary, with what the printed table adds."""
+
+    row: HeatSummaryRow
     title: str
-    day_offset: int
     due_label: str
-    counts: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -79,29 +70,14 @@ class AgencyOverdue:
 
 
 def fleet_report_context(*, report: Report, generated_at: datetime) -> dict:
-    """Everything templates/reports/pdf/fleet.html shows."""
+    """Everything templates/reports/pdf/fleet.html shows. The summary (KPIs, burn-up,
+    rating and SPI charts, milestone counts) is the dashboard's, from the frozen run."""
     directive, run = report.directive, report.run
     as_of = run.computed_at
     schedule = directive_schedule(directive=directive)
-    overview = fleet_overview(directive=directive, run=run)
+    picture = fleet_picture(directive=directive, schedule=schedule, now=as_of, run=run)
+    overview = picture.overview
     figures = list(agency_figures_list(directive=directive, run=run, sort="risk"))
-    milestones = sorted(directive.milestones.all(), key=lambda m: m.day_offset)
-
-    # Burn-up: the daily series up to the freeze, ending at the frozen figures.
-    points = [(r.day_number, r.ev, r.pv, None) for r in selectors.daily_runs_until(
-        directive=directive, as_of=as_of
-    )]  # fmt: skip
-    points.append((run.day_number, run.ev, run.pv, None))
-    series = burnup_series(window_days=directive.window_days, points=points, today=run.day_number)
-    charts = {
-        "burnup": burnup_chart(
-            days=series.days, ev=series.ev, pv=series.pv, today=series.today,
-            window_days=directive.window_days,
-            milestones=[(m.day_offset, m.code) for m in milestones], subject="Fleet",
-        ),
-        "ratings": rating_bar_chart(green=overview.green, amber=overview.amber, red=overview.red),
-        "spi": spi_distribution_chart(spis=[f.spi for f in figures]),
-    }  # fmt: skip
 
     tasks = {t.pk: t for t in selectors.directive_tasks(directive=directive)}
     judged_at = {f.agency_id: f.computed_at for f in figures}
@@ -121,43 +97,80 @@ def fleet_report_context(*, report: Report, generated_at: datetime) -> dict:
         if by_agency.get(f.agency_id)
     ]
 
-    due_labels = {m.pk: local_time(schedule.windows[m.pk][1]) for m in milestones}
-    milestone_rows = []
-    for m in milestones:
-        counts = Counter(f.milestone_states.get(m.code, "pending") for f in figures)
-        milestone_rows.append(
-            MilestoneSummary(m.code, m.title, m.day_offset, due_labels[m.pk], dict(counts))
+    # Milestone titles come with the tasks (the schedule has codes, offsets and windows).
+    titles = {t.milestone_id: t.milestone.title for t in tasks.values()}
+    by_code = {code: pk for pk, code in schedule.codes.items()}
+    milestone_rows = [
+        MilestoneSummary(
+            row,
+            titles.get(by_code[row.code], ""),
+            moment(schedule.windows[by_code[row.code]][1]),
         )
+        for row in picture.heat_summary
+    ]
 
-    coverage = _coverage(
-        tasks=list(tasks.values()),
-        figures=figures,
-        deployments=selectors.deployments_as_of(as_of=as_of),
+    deployments = selectors.deployments_as_of(as_of=as_of)
+    coverage = CoverageSection(
+        chart=coverage_chart(
+            rows=coverage_rows(
+                tasks=list(tasks.values()),
+                endpoints={f.agency_id: f.agency.endpoint_count for f in figures},
+                deployments=deployments,
+            )
+        ),
+        bands=coverage_bands([f.ai_coverage for f in figures]),
     )
     kev = _kev(figures=figures, as_of_date=local_date(as_of, schedule.tz))
-    subject = "Fleet"
+    extensions = list(selectors.extensions_granted(directive=directive, as_of=as_of))
     return {
         "report": report,
         "header": header_for(
             report=report,
             title=f"Fleet readiness report: {directive.code}",
-            subject=subject,
+            subject="Fleet",
             generated_at=generated_at,
         ),
         "overview": overview,
+        "kpis": _kpis(overview=overview, kev=kev, extensions=len(extensions)),
         "figures": figures,
-        "charts": charts,
-        "burnup_rows": series.rows,
+        "charts": {
+            "burnup": picture.burnup,
+            "ratings": picture.rating_chart,
+            "spi": picture.spi_chart,
+        },
+        "burnup_rows": picture.series.rows,
         "changes": _changes(report=report, overview=overview, figures=figures),
         "milestones": milestone_rows,
-        "milestone_codes": [m.code for m in milestones],
+        "milestone_codes": [row.code for row in picture.heat_summary],
         "legend": milestone_legend(),
         "overdue": overdue,
         "overdue_total": sum(len(o.lines) for o in overdue),
-        "extensions": list(selectors.extensions_granted(directive=directive, as_of=as_of)),
+        "extensions": extensions,
         "coverage": coverage,
         "kev": kev,
     }
+
+
+def _kpis(*, overview, kev: "KevSection", extensions: int) -> list[list[Kpi]]:
+    o = overview
+    return [
+        [
+            Kpi("Earned value (EV)", pct(o.ev, PCT_DIGITS),
+                f"Median agency {pct(o.median_ev, PCT_DIGITS)}"),
+            Kpi("Planned value (PV)", pct(o.pv, PCT_DIGITS), "Work due by now"),
+            Kpi("Schedule performance (SPI)", ratio(o.spi), f"Median agency {ratio(o.median_spi)}"),
+            Kpi("Agencies green / amber / red", f"{o.green} / {o.amber} / {o.red}",
+                f"of {o.agencies} rated"),
+        ],
+        [
+            Kpi("Overdue tasks", str(o.tasks_overdue), f"{o.tasks_at_risk} more at risk"),
+            Kpi("Overdue KEV entries", str(o.kev_overdue),
+                f"across {kev.agencies_with_overdue} agencies"),
+            Kpi("AI-defense coverage", pct(o.ai_coverage, PCT_DIGITS),
+                "Mean share of endpoints under AI-enabled EDR"),
+            Kpi("Extensions granted", str(extensions), "by the freeze"),
+        ],
+    ]  # fmt: skip
 
 
 def _changes(*, report: Report, overview, figures: list) -> Changes:
@@ -181,59 +194,13 @@ def _changes(*, report: Report, overview, figures: list) -> Changes:
         for f in figures
         if was.get(f.agency_id) != f.rating
     ]
-    return Changes(previous, local_time(before.computed_at), deltas, rating_changes)
+    return Changes(previous, moment(before.computed_at), deltas, rating_changes)
 
 
 @dataclass(frozen=True)
 class CoverageSection:
     chart: object
     bands: list[tuple[str, int]]
-
-
-def _coverage(
-    *, tasks: list[Task], figures: list, deployments: list[ToolDeployment]
-) -> CoverageSection:
-    """[R11] per coverage task: endpoints under operational AI-enabled tools of its
-    category, capped at each agency's endpoint count, over all agencies' endpoints; and
-    the agencies by their AI-enabled EDR coverage (the dashboard's KPI, frozen)."""
-    endpoints = {f.agency_id: f.agency.endpoint_count for f in figures}
-    covered: dict[tuple[int, str], int] = defaultdict(int)
-    for d in deployments:
-        if d.stage == ToolDeployment.Stage.OPERATIONAL and d.tool.ai_enabled:
-            covered[(d.agency_id, d.tool.category)] += d.endpoints_covered
-    total = sum(endpoints.values())
-    rows = []
-    for task in tasks:
-        if task.measure != Task.Measure.TOOL_COVERAGE:
-            continue
-        category = task.coverage_category
-        reached = sum(
-            min(covered.get((agency_id, category), 0), count)
-            for agency_id, count in endpoints.items()
-        )
-        rows.append(
-            (
-                coverage_label(task),
-                reached / total if total else 0.0,
-                float(task.coverage_target),
-            )
-        )
-    return CoverageSection(
-        chart=coverage_chart(rows=rows), bands=coverage_bands([f.ai_coverage for f in figures])
-    )
-
-
-SHORT_CATEGORY = {
-    "edr": "EDR", "siem_ueba": "SIEM/UEBA", "email_security": "Email security", "ndr": "NDR",
-    "soar": "SOAR", "itdr": "Identity (ITDR)", "vuln_management": "Vuln. prioritization",
-    "web_protection": "Web/API protection", "cloud_security": "Cloud posture",
-}  # fmt: skip
-
-
-def coverage_label(task: Task) -> str:
-    """ "T05 · AI-enabled EDR": short enough for the chart's label column."""
-    category = SHORT_CATEGORY.get(task.coverage_category, task.coverage_category)
-    return f"{task.code} · AI-enabled {category}"
 
 
 def coverage_bands(values: list[float | None]) -> list[tuple[str, int]]:
