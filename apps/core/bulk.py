@@ -1,6 +1,9 @@
-"""Fast bulk inserts for reference and synthetic data."""
+"""Fast bulk inserts for reference and synthetic data, and the readiness figures' upsert."""
 
+import json
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import connection, models
 
@@ -58,16 +61,17 @@ def bulk_upsert(
     *,
     unique_fields: Sequence[str],
 ) -> int:
-    """Insert rows, or update the row with the same `unique_fields`. On PostgreSQL the rows
-    are streamed with COPY into a temporary table and merged with one INSERT … ON CONFLICT
-    (three statements whatever the number of rows, and no per-value Python preparation);
-    elsewhere bulk_create(update_conflicts=True). Must run inside a transaction."""
+    """Insert rows, or update the row with the same `unique_fields`. On PostgreSQL this is
+    one statement whatever the number of rows: the rows travel as one JSON document (made
+    by the C encoder) that PostgreSQL turns back into typed columns for an INSERT … ON
+    CONFLICT, with no temporary table and no per-value adaptation in Python; elsewhere
+    bulk_create(update_conflicts=True)."""
     if not rows:
         return 0
     meta = model._meta
-    columns = [meta.get_field(f).column for f in fields]
+    model_fields = [meta.get_field(f) for f in fields]
     if connection.vendor != "postgresql":
-        attnames = [meta.get_field(f).attname for f in fields]
+        attnames = [f.attname for f in model_fields]
         objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
         model.objects.bulk_create(
             objs,
@@ -76,29 +80,36 @@ def bulk_upsert(
             update_fields=[f for f in fields if f not in unique_fields],
         )
         return len(objs)
-    from psycopg.types.json import Jsonb
-
     quote = connection.ops.quote_name
-    table, stage = quote(meta.db_table), quote(f"stage_{meta.db_table}")
-    cols = ", ".join(quote(c) for c in columns)
+    columns = [quote(f.column) for f in model_fields]
+    # Each row is a JSON array; each value is read back as the type its column stores.
+    values = ", ".join(
+        f"(r->{i})::jsonb" if isinstance(f, models.JSONField)
+        else f"(r->>{i})::{f.rel_db_type(connection) if f.is_relation else f.db_type(connection)}"
+        for i, f in enumerate(model_fields)
+    )  # fmt: skip
+    cols = ", ".join(columns)
     keys = ", ".join(quote(meta.get_field(f).column) for f in unique_fields)
     updates = ", ".join(
-        f"{quote(c)} = EXCLUDED.{quote(c)}"
+        f"{c} = EXCLUDED.{c}"
         for f, c in zip(fields, columns, strict=True)
         if f not in unique_fields
     )
-    is_json = [isinstance(meta.get_field(f), models.JSONField) for f in fields]
     with connection.cursor() as cursor:
-        # A transaction may upsert twice (ON COMMIT DROP fires only at its end): start clean.
         cursor.execute(
-            f"DROP TABLE IF EXISTS {stage}; "
-            f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA"
-        )
-        with cursor.cursor.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([Jsonb(v) if j else v for v, j in zip(row, is_json, strict=True)])
-        cursor.execute(
-            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "
-            f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+            f"INSERT INTO {quote(meta.db_table)} ({cols}) "
+            f"SELECT {values} FROM json_array_elements(%s::json) AS rows(r) "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {updates}",
+            [json.dumps(rows, default=_json_value)],
         )
     return len(rows)
+
+
+def _json_value(value: object) -> str:
+    """Times and dates as ISO 8601 text, which PostgreSQL reads back exactly (a datetime
+    must be aware: the column is timestamptz); Decimals as text, exactly."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot store {type(value).__name__} in a JSON record")

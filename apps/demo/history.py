@@ -6,7 +6,6 @@ records: a task completed later was in progress then (linearly from its window's
 open task had proportionally less of its percent. Demo data only; the real series comes from
 the 00:05 job."""
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from apps.directives.models import Directive
@@ -14,7 +13,7 @@ from apps.directives.selectors import directive_schedule
 from apps.readiness.clock import deadline_of, local_date, planned_fraction
 from apps.readiness.inputs import clock_settings, gather
 from apps.readiness.models import ReadinessRun
-from apps.readiness.scoring import TaskInput, agency_figures
+from apps.readiness.scoring import Scorer, TaskInput
 from apps.readiness.services import figure_values, readiness_run_store
 
 
@@ -31,7 +30,7 @@ def _as_of(task: TaskInput, then: datetime, now: datetime) -> TaskInput:
             task.percent * min(1.0, planned_fraction(then, task.start, task.due) / now_planned)
         )
     status = task.status if task.status in ("blocked", "not_applicable") else "in_progress"
-    return replace(task, status=status, percent=percent, completed_at=None)
+    return task._replace(status=status, percent=percent, completed_at=None)
 
 
 def demo_history_backfill(*, directive: Directive, now: datetime) -> int:
@@ -47,19 +46,18 @@ def demo_history_backfill(*, directive: Directive, now: datetime) -> int:
     days = [d for d in days if d not in have]
     if not days:
         return 0
-    gathered = gather(directive=directive, schedule=schedule, now=now)
+    gathered = gather(directive=directive, schedule=schedule, now=now, keep_tasks=True)
     settings_ = clock_settings()
     for day in days:
         then = min(deadline_of(day, schedule.tz), now)
+        scorer = Scorer(issued_at=schedule.issued_at, now=then, settings=settings_)
         values = {}
         for agency_id, inputs in gathered.agencies.items():
-            tasks = [_as_of(t, then, now) for t in inputs.tasks]
-            figures = agency_figures(
-                tasks, issued_at=schedule.issued_at, now=then, settings=settings_, agency=agency_id
-            )
-            moment = replace(inputs, tasks=tasks)
+            tally = scorer.tally(agency_id)
+            for task, milestone_id in inputs.tasks:
+                tally.add(_as_of(task, then, now), milestone_id)
             values[agency_id] = figure_values(
-                figures, moment, schedule, then, schedule.clock(then).day_number
+                tally.figures(), inputs, schedule, then, schedule.clock(then).day_number
             )
         readiness_run_store(
             directive, ReadinessRun.Kind.DAILY, values, schedule, then,

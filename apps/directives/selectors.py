@@ -1,3 +1,4 @@
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -25,6 +26,11 @@ class Schedule:
     windows: dict[int, tuple[datetime, datetime]]  # milestone id -> (start, due)
     offsets: dict[int, int]  # milestone id -> day offset
     codes: dict[int, str]  # milestone id -> code
+
+    @functools.cached_property
+    def milestone_order(self) -> list[int]:
+        """Milestone ids by day offset."""
+        return sorted(self.codes, key=self.offsets.get)
 
     def clock(self, now: datetime) -> DirectiveClock:
         return directive_clock(

@@ -10,26 +10,41 @@ Queries (the same count for 1, 10 or 500 agencies):
 """
 
 import bisect
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, FloatField, Func, Max, Q
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+)
+from django.db.models.expressions import Star
 
 from apps.clearinghouse.models import Remediation, Vulnerability
+from apps.core.db import fetch_tuples
 from apps.deployments.models import DefenseTool, ToolDeployment
 from apps.directives.models import Directive, Task
 from apps.directives.selectors import Schedule
 from apps.readiness.clock import effective_due, local_date
 from apps.readiness.scoring import (
+    AgencyTally,
     ClockSettings,
     DerivedProgress,
+    Scorer,
     TaskInput,
     kev_progress,
     tool_coverage_progress,
@@ -89,12 +104,21 @@ class DerivedChange:
 
 @dataclass
 class AgencyInputs:
+    """One agency's inputs to the rules. `tally` has scored each task as it was read (its
+    states counted per milestone); `tasks` keeps them, with their milestone, only when
+    gather() is asked to."""
+
     agency_id: int
     endpoints: int
-    tasks: list[TaskInput] = field(default_factory=list)
-    milestone_of: dict[int, int] = field(default_factory=dict)  # agency task id -> milestone id
+    tally: AgencyTally
+    tasks: list[tuple[TaskInput, int]] | None = None
     kev_overdue: int = 0
     ai_coverage: float | None = None
+
+    def add(self, task: TaskInput, milestone_id: int) -> None:
+        self.tally.add(task, milestone_id)
+        if self.tasks is not None:
+            self.tasks.append((task, milestone_id))
 
 
 @dataclass
@@ -142,14 +166,16 @@ def task_input(
     TaskInput's own checks are skipped (TaskInput.trusted)."""
     start, _ = schedule.windows[meta.milestone_id]
     return TaskInput.trusted(
-        row.id,
-        meta.weight,
-        override.get("status", row.status),
-        override.get("percent", row.percent),
-        start,
-        due or due_of(row.extended_due, meta, schedule),
-        override.get("completed_at", row.completed_at),
-        row.na_accepted,
+        (
+            row.id,
+            meta.weight,
+            override.get("status", row.status),
+            override.get("percent", row.percent),
+            start,
+            due or due_of(row.extended_due, meta, schedule),
+            override.get("completed_at", row.completed_at),
+            row.na_accepted,
+        )
     )
 
 
@@ -191,64 +217,84 @@ def derived_status(
 
 
 def gather(
-    *, directive: Directive, schedule: Schedule, now: datetime, agency_ids: list[int] | None = None
+    *,
+    directive: Directive,
+    schedule: Schedule,
+    now: datetime,
+    agency_ids: list[int] | None = None,
+    keep_tasks: bool = False,
 ) -> Gathered:
-    """Read everything the rules need for the given agencies (all when None)."""
+    """Read everything the rules need for the given agencies (all when None), scoring each
+    task as it is read (AgencyInputs.tally); `keep_tasks` keeps the TaskInputs as well."""
     metas = task_metas(directive)
+    scorer = Scorer(issued_at=schedule.issued_at, now=now, settings=clock_settings())
     scope = {} if agency_ids is None else {"agency_id__in": agency_ids}
     # Overdue KEV entries are those due before today: "yesterday" is one more cut-off.
     yesterday = local_date(now, schedule.tz) - timedelta(days=1)
-    cutoffs = sorted({*kev_cutoff_dates(directive, metas, schedule, scope), yesterday})
-    # The KEV scan is the one heavy query (a pass over every remediation record); for the
-    # whole fleet it runs on a second connection while this one reads the tasks.
-    kev = _aside(lambda: _kev_counts(cutoffs, scope), parallel=agency_ids is None)
-    agencies: dict[int, AgencyInputs] = {}
-    task_rows: list[TaskRow] = []
-    for (
-        id_,
-        agency_id,
-        task_id,
-        status,
-        percent,
-        done_at,
-        ext,
-        na_at,
-        version,
-        endpoints,
-    ) in _task_values(directive, scope):
-        task_rows.append(
-            TaskRow(id_, agency_id, task_id, status, percent, done_at, ext, na_at is not None,
-                    version)
-        )  # fmt: skip
-        if agency_id not in agencies:
-            agencies[agency_id] = AgencyInputs(agency_id=agency_id, endpoints=endpoints)
+
+    def kev_side() -> tuple[dict, dict[date, int]]:
+        cutoffs = sorted({*kev_cutoff_dates(directive, metas, schedule, scope), yesterday})
+        return _kev_counts(cutoffs, scope)
+
+    # The KEV side ends in the one heavy query (a pass over every remediation record); for
+    # the whole fleet it runs on a second connection while this one reads the tasks.
+    kev = _aside(kev_side, parallel=agency_ids is None)
     coverage = _coverage(metas, scope)
-    dues: dict[tuple[int, date | None], datetime] = {}  # a few distinct (milestone, extension)
+    agencies: dict[int, AgencyInputs] = {}
+    # What a row needs of its task and extension, worked out once per distinct pair (a few
+    # dozen): [R4] its window start, [R3] its effective due, and the task's meta.
+    plans: dict[tuple[int, date | None], tuple[datetime, datetime, TaskMeta]] = {}
     changes: list[DerivedChange] = []
     kev_rows: list[TaskRow] = []
+    manual = Task.Measure.MANUAL
+    trusted = TaskInput.trusted
 
-    def add(row: TaskRow, meta: TaskMeta, progress: DerivedProgress | None = None) -> None:
-        override = {}
-        if progress is not None:
-            status, percent, done_at = derived_status(row, progress, issued_at=schedule.issued_at)
-            override = {"status": status, "percent": percent, "completed_at": done_at}
-            if (status, percent, done_at) != (row.status, row.percent, row.completed_at):
-                changes.append(DerivedChange(row, status, percent, done_at))
-        key = (meta.milestone_id, row.extended_due)
-        if key not in dues:
-            dues[key] = due_of(row.extended_due, meta, schedule)
-        agencies[row.agency_id].tasks.append(task_input(row, meta, schedule, dues[key], **override))
+    def plan_of(task_id: int, ext: date | None) -> tuple[datetime, datetime, TaskMeta]:
+        meta = metas[task_id]
+        plan = (schedule.windows[meta.milestone_id][0], due_of(ext, meta, schedule), meta)
+        plans[(task_id, ext)] = plan
+        return plan
 
-    # Everything that does not need the KEV counts is done while the KEV scan runs.
-    for row in task_rows:
-        meta = metas[row.task_id]
-        agencies[row.agency_id].milestone_of[row.id] = meta.milestone_id
+    def add(row: TaskRow, meta: TaskMeta, progress: DerivedProgress) -> None:
+        status, percent, done_at = derived_status(row, progress, issued_at=schedule.issued_at)
+        if (status, percent, done_at) != (row.status, row.percent, row.completed_at):
+            changes.append(DerivedChange(row, status, percent, done_at))
+        start, due, _ = plans[(meta.id, row.extended_due)]
+        agencies[row.agency_id].add(
+            trusted((row.id, meta.weight, status, percent, start, due, done_at, row.na_accepted)),
+            meta.milestone_id,
+        )
+
+    # One pass over every AgencyTask (~13,500 for the fleet): the hot loop of a recompute,
+    # so it works on plain tuples and builds a TaskRow only for the derived tasks. Each
+    # task is scored here, while the KEV counts are still being computed.
+    stamp = _epoch_loader()
+    for row_values in _task_values(list(metas), scope):
+        id_, agency_id, task_id, status, percent, done, ext, na_accepted, version, endpoints = (
+            row_values
+        )
+        agency = agencies.get(agency_id)
+        if agency is None:
+            agency = agencies[agency_id] = AgencyInputs(
+                agency_id=agency_id,
+                endpoints=endpoints,
+                tally=scorer.tally(agency_id),
+                tasks=[] if keep_tasks else None,
+            )
+        start, due, meta = plans.get((task_id, ext)) or plan_of(task_id, ext)
+        done_at = None if done is None else stamp(done)
+        if meta.measure == manual:
+            agency.add(
+                trusted((id_, meta.weight, status, percent, start, due, done_at, na_accepted)),
+                meta.milestone_id,
+            )
+            continue
+        row = TaskRow(id_, agency_id, task_id, status, percent, done_at, ext, na_accepted,
+                      version)  # fmt: skip
         if meta.measure == Task.Measure.KEV_REMEDIATION:
-            kev_rows.append(row)
-        elif meta.measure == Task.Measure.TOOL_COVERAGE:
-            add(row, meta, _coverage_progress(row, meta, agencies[row.agency_id], coverage))
+            kev_rows.append(row)  # scored once the KEV counts are in
         else:
-            add(row, meta)
+            add(row, meta, _coverage_progress(row, meta, agency, coverage))
     kev_counts, due = kev()
     progress_of = {
         row.id: _kev_task_progress(row, metas[row.task_id], kev_counts, due, schedule)
@@ -278,6 +324,27 @@ def gather(
     return Gathered(agencies=agencies, changes=changes)
 
 
+class _CountRows(Aggregate):
+    """COUNT(*) FILTER (WHERE …), which Django's Count refuses to write (it would be wrong
+    where FILTER must be emulated with CASE)."""
+
+    function = "COUNT"
+    output_field = IntegerField()
+    empty_result_set_value = 0
+
+    def __init__(self, *, filter: Q) -> None:
+        super().__init__(Star(), filter=filter)
+
+
+def _count_rows(condition: Q) -> Aggregate:
+    """Rows matching `condition`. On PostgreSQL COUNT(*): counting rows reads no column,
+    and over the fleet's 837,000 remediation records that makes the scan ~40 % cheaper
+    than COUNT(id)."""
+    if connection.vendor == "postgresql":
+        return _CountRows(filter=condition)
+    return Count("id", filter=condition)
+
+
 class _Epoch(Func):
     """Seconds since 1970 as a float: PostgreSQL sends it as a number, which loads ~10x
     faster than a timestamptz string parsed in Python (20,000 of them a recompute)."""
@@ -286,18 +353,29 @@ class _Epoch(Func):
     output_field = FloatField()
 
 
-def _task_values(directive: Directive, scope: dict):
-    """Every AgencyTask of the directive as tuples (one query), completion times aware UTC."""
-    qs = AgencyTask.objects.filter(task__directive=directive, **scope)
+def _task_values(task_ids, scope: dict) -> list[tuple]:
+    """Every AgencyTask of the given tasks as plain tuples, in one query and no set order:
+    (id, agency, task, status, percent, completed at, extension, N/A accepted, version,
+    the agency's endpoints). Times come as `_epoch_loader()` takes them."""
+    qs = (
+        AgencyTask.objects.filter(task_id__in=task_ids, **scope)
+        .order_by()
+        .annotate(na=ExpressionWrapper(Q(na_accepted_at__isnull=False), BooleanField()))
+    )
     names = ("id", "agency_id", "task_id", "status", "percent", "completed_at", "extended_due",
-             "na_accepted_at", "version", "agency__endpoint_count")  # fmt: skip
+             "na", "version", "agency__endpoint_count")  # fmt: skip
     if connection.vendor != "postgresql":
-        yield from qs.values_list(*names)
-        return
-    epoch = qs.annotate(done_s=_Epoch("completed_at"), na_s=_Epoch("na_accepted_at"))
-    for row in epoch.values_list(*names[:5], "done_s", "extended_due", "na_s", *names[8:]):
-        done = datetime.fromtimestamp(row[5], UTC) if row[5] is not None else None
-        yield (*row[:5], done, row[6], row[7], *row[8:])
+        return list(qs.values_list(*names))
+    epoch = qs.annotate(done_s=_Epoch("completed_at"))
+    return fetch_tuples(epoch.values_list(*names[:5], "done_s", *names[6:]))
+
+
+def _epoch_loader() -> Callable[[object], datetime]:
+    """How the times read here become aware datetimes: seconds since 1970 on PostgreSQL
+    (see _Epoch), datetimes already elsewhere."""
+    if connection.vendor != "postgresql":
+        return lambda value: value
+    return functools.partial(datetime.fromtimestamp, tz=UTC)
 
 
 def _aside(job: Callable[[], T], *, parallel: bool) -> Callable[[], T]:
@@ -327,11 +405,21 @@ def _coverage(metas, scope) -> dict[tuple[int, str], list[tuple[datetime, int]]]
     deployments = (
         ToolDeployment.objects.counting_toward_coverage()
         .filter(tool__category__in=categories, **scope)
-        .values_list("agency_id", "tool__category", "operational_since", "endpoints_covered")
+        .order_by()
     )
+    names = ("agency_id", "tool__category", "operational_since", "endpoints_covered")
+    if connection.vendor == "postgresql":
+        rows = fetch_tuples(
+            deployments.annotate(since_s=_Epoch("operational_since")).values_list(
+                *names[:2], "since_s", *names[3:]
+            )
+        )
+    else:
+        rows = deployments.values_list(*names)
+    stamp = _epoch_loader()
     coverage: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
-    for agency_id, category, since, endpoints in deployments:
-        coverage[(agency_id, category)].append((since, endpoints))
+    for agency_id, category, since, endpoints in rows:
+        coverage[(agency_id, category)].append((stamp(since), endpoints))
     return coverage
 
 
@@ -343,16 +431,19 @@ def kev_cutoff(extended_due: date | None, meta: TaskMeta, schedule: Schedule) ->
 def kev_cutoff_dates(directive, metas, schedule, scope) -> list[date]:
     """The distinct cut-off dates of the KEV tasks: their milestones' dates and the dates of
     any approved extensions (a handful, whatever the fleet's size)."""
-    kev_tasks = [m for m in metas.values() if m.measure == Task.Measure.KEV_REMEDIATION]
+    kev_tasks = {m.id: m for m in metas.values() if m.measure == Task.Measure.KEV_REMEDIATION}
     if not kev_tasks:
         return []
-    by_id = {m.id: m for m in kev_tasks}
-    pairs = (
-        AgencyTask.objects.filter(task_id__in=by_id, **scope)
+    extensions = (
+        AgencyTask.objects.filter(task_id__in=kev_tasks, extended_due__isnull=False, **scope)
+        .order_by()  # the default ordering would join and sort by agency name
         .values_list("task_id", "extended_due")
         .distinct()
     )
-    return sorted({kev_cutoff(ext, by_id[task_id], schedule) for task_id, ext in pairs})
+    return sorted(
+        {kev_cutoff(None, meta, schedule) for meta in kev_tasks.values()}
+        | {kev_cutoff(ext, kev_tasks[task_id], schedule) for task_id, ext in extensions}
+    )
 
 
 def _kev_counts(cutoffs: list[date], scope) -> tuple[dict, dict[date, int]]:
@@ -372,12 +463,8 @@ def _kev_counts(cutoffs: list[date], scope) -> tuple[dict, dict[date, int]]:
         if n == 0:
             continue  # nothing in scope: every count is 0
         in_scope = Q() if n == len(dates) else Q(vulnerability__due_date__lte=cutoff)
-        aggregates[f"closed{n}"] = Count(
-            "id", filter=in_scope & Q(status__in=Remediation.CLOSED_STATUSES)
-        )
-        aggregates[f"na{n}"] = Count(
-            "id", filter=in_scope & Q(status=Remediation.Status.NOT_AFFECTED)
-        )
+        aggregates[f"closed{n}"] = _count_rows(in_scope & Q(status__in=Remediation.CLOSED_STATUSES))
+        aggregates[f"na{n}"] = _count_rows(in_scope & Q(status=Remediation.Status.NOT_AFFECTED))
     counts = {}
     if aggregates:
         counts = {

@@ -59,13 +59,21 @@ class Figures(models.Model):
 
 class AgencyReadiness(Figures):
     """Each agency's current figures for a directive, replaced in place on every computation
-    (the dashboards read this table; the series lives in ReadinessSnapshot)."""
+    (the dashboards read this table; the series lives in ReadinessSnapshot).
+
+    Every fleet recompute rewrites every row (every 15 minutes), so the table keeps only
+    the indexes that its reads need: the unique (directive, agency) serves both the
+    fleet's reads (a directive's few hundred rows, sorted in memory) and one agency's.
+    Each further index was one more write per row per recompute."""
 
     agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.CASCADE, related_name="readiness"
+        "agencies.Agency", on_delete=models.CASCADE, related_name="readiness", db_index=False
     )
     directive = models.ForeignKey(
-        "directives.Directive", on_delete=models.CASCADE, related_name="agency_readiness"
+        "directives.Directive",
+        on_delete=models.CASCADE,
+        related_name="agency_readiness",
+        db_index=False,
     )
     # When the agency last turned red (None while it is not red): oversight is reminded of
     # agencies that turned red since the previous reminder.
@@ -75,14 +83,9 @@ class AgencyReadiness(Figures):
         verbose_name_plural = "agency readiness"
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "directive"], name="readiness_current_unique"
+                fields=["directive", "agency"], name="readiness_current_unique"
             ),
             *Figures.figure_constraints("readiness"),
-        ]
-        indexes = [
-            models.Index(fields=["directive", "rating"]),
-            models.Index(fields=["directive", "spi"]),
-            models.Index(fields=["directive", "ev"]),
         ]
 
     def __str__(self) -> str:

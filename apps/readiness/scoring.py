@@ -35,11 +35,11 @@ from __future__ import annotations
 import functools
 import statistics
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import TypeVar
+from typing import ClassVar, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from apps.readiness.clock import DEFAULT_TZ, deadline_of, ensure_aware, planned_fraction
@@ -116,15 +116,7 @@ class ClockSettings:
 DEFAULT_SETTINGS = ClockSettings()
 
 
-@dataclass(frozen=True)
-class TaskInput:
-    """One AgencyTask as plain values. ``key`` is the caller's id, echoed back in states.
-
-    ``start`` is the task's window start ([R4]) and ``due`` its effective due ([R3]), both
-    aware. ``na_accepted`` only matters when ``status`` is not_applicable. A finished task
-    without ``completed_at`` is taken as done on time.
-    """
-
+class _TaskValues(NamedTuple):
     key: object
     weight: int
     status: str
@@ -134,43 +126,47 @@ class TaskInput:
     completed_at: datetime | None = None
     na_accepted: bool = False
 
-    def __post_init__(self) -> None:
-        if self.status not in TaskStatus.ALL:
-            raise ValueError(f"unknown task status {self.status!r}")
-        if not 0 <= self.percent <= 100:
-            raise ValueError(f"percent must be in 0..100, got {self.percent}")
-        if self.weight < 0:
-            raise ValueError(f"weight must be >= 0, got {self.weight}")
-        ensure_aware(self.start, "start")
-        ensure_aware(self.due, "due")
-        if self.completed_at is not None:
-            ensure_aware(self.completed_at, "completed_at")
 
-    @classmethod
-    def trusted(
+class TaskInput(_TaskValues):
+    """One AgencyTask as plain values. ``key`` is the caller's id, echoed back in states.
+
+    ``start`` is the task's window start ([R4]) and ``due`` its effective due ([R3]), both
+    aware. ``na_accepted`` only matters when ``status`` is not_applicable. A finished task
+    without ``completed_at`` is taken as done on time.
+
+    An immutable named tuple rather than a dataclass: the fleet recompute builds ~13,500
+    of these every 15 minutes, and a tuple is built several times faster.
+    """
+
+    __slots__ = ()
+
+    def __new__(
         cls, key: object, weight: int, status: str, percent: int, start: datetime,
-        due: datetime, completed_at: datetime | None, na_accepted: bool,
+        due: datetime, completed_at: datetime | None = None, na_accepted: bool = False,
     ) -> TaskInput:  # fmt: skip
-        """A TaskInput without the checks of ``__post_init__``, for values read from the
-        database, whose columns and constraints already guarantee them (aware timestamps,
-        a known status, percent 0..100, weight >= 1). The fleet recompute builds ~20,000 of
-        these every 15 minutes; the checks were a fifth of its Python time."""
-        task = object.__new__(cls)
-        task.__dict__.update(
-            key=key, weight=weight, status=status, percent=percent, start=start, due=due,
-            completed_at=completed_at, na_accepted=na_accepted,
-        )  # fmt: skip
-        return task
+        if status not in TaskStatus.ALL:
+            raise ValueError(f"unknown task status {status!r}")
+        if not 0 <= percent <= 100:
+            raise ValueError(f"percent must be in 0..100, got {percent}")
+        if weight < 0:
+            raise ValueError(f"weight must be >= 0, got {weight}")
+        ensure_aware(start, "start")
+        ensure_aware(due, "due")
+        if completed_at is not None:
+            ensure_aware(completed_at, "completed_at")
+        return tuple.__new__(
+            cls, (key, weight, status, percent, start, due, completed_at, na_accepted)
+        )
 
-    @property
-    def excluded(self) -> bool:
-        """True for an accepted not-applicable task, which drops out of every sum [R6]."""
-        return self.status == TaskStatus.NOT_APPLICABLE and self.na_accepted
+    #: ``TaskInput.trusted((key, weight, status, percent, start, due, completed_at,
+    #: na_accepted))``: a TaskInput without the checks of ``__new__``, for values read
+    #: from the database, whose columns and constraints already guarantee them (aware
+    #: timestamps, a known status, percent 0..100, weight >= 1). The fleet recompute makes
+    #: ~13,500 of these; built by C code, one costs a fraction of a checked one.
+    trusted: ClassVar[Callable[[tuple], TaskInput]]
 
-    @property
-    def finished(self) -> bool:
-        """True when completed or verified."""
-        return self.status in TaskStatus.FINISHED
+
+TaskInput.trusted = functools.partial(tuple.__new__, TaskInput)
 
 
 def credit(status: str, percent: int) -> float:
@@ -182,36 +178,51 @@ def credit(status: str, percent: int) -> float:
     """
     if status not in TaskStatus.ALL:
         raise ValueError(f"unknown task status {status!r}")
-    if status in TaskStatus.FINISHED:
-        return 1.0
-    return percent / 100
+    return _credit(status, percent)
 
 
-def _state(task: TaskInput, now: datetime, planned: float, settings: ClockSettings) -> str:
-    """[R9] given the task's planned fraction at ``now`` (computed once by the caller)."""
-    if task.excluded:
+def _credit(status: str, percent: int) -> float:
+    """[R6] for a status already known to be valid (a TaskInput's)."""
+    return 1.0 if status in TaskStatus.FINISHED else percent / 100
+
+
+def _state(
+    status: str, percent: int, due: datetime, completed_at: datetime | None, na_accepted: bool,
+    now: datetime, planned: float, settings: ClockSettings, soon: datetime,
+) -> str:  # fmt: skip
+    """[R9] for one task's values, given its planned fraction at ``now`` and ``soon`` = now +
+    the due-soon window (both worked out once by the caller, not per task)."""
+    if status == TaskStatus.NOT_APPLICABLE and na_accepted:  # [R6] accepted N/A: excluded
         return ClockState.NOT_APPLICABLE
-    if task.finished:
+    if status in TaskStatus.FINISHED:
         # [R9] judged by completed_at against the effective due; due itself is on time.
-        if task.completed_at is None or task.completed_at <= task.due:
+        if completed_at is None or completed_at <= due:
             return ClockState.DONE
         return ClockState.LATE
-    if now > task.due:  # [R9] overdue: open and strictly past the due
+    if now > due:  # [R9] overdue: open and strictly past the due
         return ClockState.OVERDUE
-    if task.status == TaskStatus.BLOCKED:  # [R9] at risk: blocked
+    if status == TaskStatus.BLOCKED:  # [R9] at risk: blocked
         return ClockState.AT_RISK
-    if planned - task.percent / 100 - settings.at_risk_lag > _EPSILON:  # [R9] lag > 0.25
+    if planned - percent / 100 - settings.at_risk_lag > _EPSILON:  # [R9] lag > 0.25
         return ClockState.AT_RISK
-    due_soon = task.due - now <= timedelta(hours=settings.due_soon_hours)  # [R9] inclusive
-    if due_soon and task.percent < settings.due_soon_percent:  # [R9] ... and percent < 90
+    # [R9] due within 72 h (inclusive: due - now <= 72 h) and percent < 90
+    if due <= soon and percent < settings.due_soon_percent:
         return ClockState.AT_RISK
     return ClockState.ON_TRACK
+
+
+def _soon(now: datetime, settings: ClockSettings) -> datetime:
+    return now + timedelta(hours=settings.due_soon_hours)
 
 
 def clock_state(task: TaskInput, now: datetime, settings: ClockSettings = DEFAULT_SETTINGS) -> str:
     """The task's ``ClockState`` at ``now`` [R9]; see ``ClockSettings`` for the edges."""
     ensure_aware(now, "now")
-    return _state(task, now, planned_fraction(now, task.start, task.due), settings)
+    planned = planned_fraction(now, task.start, task.due)
+    return _state(
+        task.status, task.percent, task.due, task.completed_at, task.na_accepted, now, planned,
+        settings, _soon(now, settings),
+    )  # fmt: skip
 
 
 def rating_of(
@@ -231,23 +242,26 @@ def rating_of(
     return Rating.GREEN
 
 
-def _earned_schedule(tasks: Sequence[TaskInput], target: float, total: float) -> datetime:
-    """[R8] The earliest tau with sum(w*p(tau)) >= target, 0 < target <= total.
+def _earned_schedule(
+    windows: dict[tuple[datetime, datetime], float], target: float, total: float
+) -> datetime:
+    """[R8] The earliest tau with sum(w*p(tau)) >= target, 0 < target <= total, given the
+    weight planned in each distinct window (start, due).
 
-    The planned weight is piecewise linear in tau with breakpoints at the task starts and
+    The planned weight is piecewise linear in tau with breakpoints at the window starts and
     dues (plus unit steps at the dues of degenerate windows), so one sweep over the sorted
     breakpoints finds tau exactly: the first segment that reaches the target is
-    interpolated. O(n log n).
+    interpolated. O(n log n) in the number of distinct windows.
     """
     slope_change: dict[datetime, float] = {}
     steps: dict[datetime, float] = {}
-    for task in tasks:
-        if task.due > task.start:
-            rate = task.weight / (task.due - task.start).total_seconds()
-            slope_change[task.start] = slope_change.get(task.start, 0.0) + rate
-            slope_change[task.due] = slope_change.get(task.due, 0.0) - rate
+    for (start, due), weight in windows.items():
+        if due > start:
+            rate = weight / (due - start).total_seconds()
+            slope_change[start] = slope_change.get(start, 0.0) + rate
+            slope_change[due] = slope_change.get(due, 0.0) - rate
         else:  # [R5] degenerate window: p jumps from 0 to 1 at the due
-            steps[task.due] = steps.get(task.due, 0.0) + task.weight
+            steps[due] = steps.get(due, 0.0) + weight
     breakpoints = sorted(slope_change.keys() | steps.keys())
     slack = _EPSILON * total
     value = slope = 0.0
@@ -272,7 +286,9 @@ class AgencyFigures:
     ``earned_weight`` = sum(w*c), ``planned_weight`` = sum(w*p), ``weight_total`` = sum(w)
     over applicable tasks, kept so fleet and group figures can add them up [R13].
     ``states`` maps each task's key to its clock state; ``counts`` has every
-    ``ClockState`` (zeros included). ``earned_schedule``/``spi_t`` are None whenever EV is 0.
+    ``ClockState`` (zeros included), and ``by_group`` the same per group of tasks for the
+    tasks added with one (``AgencyTally.add``). ``earned_schedule``/``spi_t`` are None
+    whenever EV is 0.
     """
 
     agency: object
@@ -289,10 +305,131 @@ class AgencyFigures:
     rating: str
     states: dict[object, str]
     counts: dict[str, int]
+    by_group: dict[object, dict[str, int]] = field(default_factory=dict)
+
+
+class Scorer:
+    """The rules at one instant, for any number of agencies. What does not depend on the
+    agency is worked out once: the due-soon horizon, and p(t) of each window [R5] (the
+    fleet's ~13,500 tasks share a handful of windows)."""
+
+    def __init__(
+        self, *, issued_at: datetime, now: datetime, settings: ClockSettings = DEFAULT_SETTINGS
+    ) -> None:
+        self.issued_at = ensure_aware(issued_at, "issued_at")
+        self.now = ensure_aware(now, "now")
+        self.settings = settings
+        self.soon = _soon(now, settings)
+        self.planned_in: dict[tuple[datetime, datetime], float] = {}  # window -> p(now)
+
+    def tally(self, agency: object = None) -> AgencyTally:
+        """An empty tally for one agency; ``agency`` is echoed back in its figures."""
+        return AgencyTally(self, agency)
+
+
+class AgencyTally:
+    """One agency's figures, built one task at a time: ``add`` each task, then read
+    ``figures()``. The fleet recompute adds tasks while it reads them (and while the
+    database is still counting KEV records), so little is left to do at the end.
+    ``agency_figures`` is the same for a list of tasks.
+
+    Per task only what differs by task is kept: its state, its earned weight, and its
+    weight under its window; PV, the weight total and the plan end follow from the
+    windows' weights [R7, R8], so they cost nothing per task."""
+
+    __slots__ = (
+        "agency", "by_group", "counts", "earned", "last_done", "scorer", "states",
+        "weight_in",
+    )  # fmt: skip
+
+    def __init__(self, scorer: Scorer, agency: object = None) -> None:
+        self.scorer = scorer
+        self.agency = agency
+        self.states: dict[object, str] = {}
+        self.counts = dict.fromkeys(ClockState.ALL, 0)
+        self.by_group: dict[object, dict[str, int]] = {}
+        self.weight_in: dict[tuple[datetime, datetime], int] = {}  # window -> weight
+        self.earned = 0.0
+        self.last_done: datetime | None = None  # [R8] last completion of a weighted task
+
+    def add(self, task: TaskInput, group: object = None) -> None:
+        """Score one task; ``group`` (e.g. its milestone) counts its state per group."""
+        _, weight, status, percent, start, due, done_at, na_accepted = task
+        scorer = self.scorer
+        window = (start, due)
+        p = scorer.planned_in.get(window)
+        if p is None:
+            p = scorer.planned_in[window] = planned_fraction(scorer.now, start, due)  # [R5]
+        state = _state(
+            status, percent, due, done_at, na_accepted, scorer.now, p, scorer.settings,
+            scorer.soon,
+        )  # [R9]  # fmt: skip
+        self.states[task.key] = state
+        self.counts[state] += 1
+        if group is not None:
+            counts = self.by_group.get(group)
+            if counts is None:
+                counts = self.by_group[group] = dict.fromkeys(ClockState.ALL, 0)
+            counts[state] += 1
+        if state == ClockState.NOT_APPLICABLE or not weight:
+            return  # [R6] accepted N/A drops out of every sum; a weightless task adds nothing
+        weight_in = self.weight_in
+        weight_in[window] = weight_in.get(window, 0) + weight
+        self.earned += weight * _credit(status, percent)  # [R6]
+        if done_at is not None and (self.last_done is None or done_at > self.last_done):
+            self.last_done = done_at
+
+    def figures(self) -> AgencyFigures:
+        if sum(self.counts.values()) != len(self.states):
+            raise ValueError("duplicate task key: each task must be added once")
+        planned_in, weight_in = self.scorer.planned_in, self.weight_in
+        total = sum(weight_in.values())
+        planned = sum(weight * planned_in[window] for window, weight in weight_in.items())
+        earned = self.earned
+        issued_at, now = self.scorer.issued_at, self.scorer.now
+        # [R7] no applicable weight: EV = PV = 0 and SPI None
+        ev = earned / total if total else 0.0
+        pv = planned / total if total else 0.0
+        spi = earned / planned if planned > 0 else None  # [R7] None when PV = 0
+        # [R8] plan end = latest effective due of the tasks that carry weight.
+        plan_end = max((due for _, due in weight_in), default=None)
+        es: datetime | None = None
+        spi_t: float | None = None
+        forecast: datetime | None = None
+        if weight_in and earned > 0:  # [R8] EV = 0: no forecast
+            es = _earned_schedule(weight_in, min(earned, float(total)), float(total))
+            elapsed = (now - issued_at).total_seconds()
+            if elapsed > 0:  # [R8] t <= issue: no SPI_t, no forecast
+                spi_t = (es - issued_at).total_seconds() / elapsed
+            if earned >= total:  # [R8] EV = 1: the time of the last completion
+                forecast = self.last_done
+            elif spi_t is not None and spi_t > 0 and plan_end is not None:
+                try:  # [R8] SPI_t = 0: None (above)
+                    forecast = issued_at + (plan_end - issued_at) / spi_t
+                except OverflowError:  # beyond year 9999: no meaningful forecast
+                    forecast = None
+        present = [state for state, n in self.counts.items() if n]
+        return AgencyFigures(
+            agency=self.agency,
+            ev=ev,
+            pv=pv,
+            spi=spi,
+            earned_weight=earned,
+            planned_weight=planned,
+            weight_total=total,
+            earned_schedule=es,
+            spi_t=spi_t,
+            plan_end=plan_end,
+            forecast=forecast,
+            rating=rating_of(present, spi, self.scorer.settings),  # [R10]
+            states=self.states,
+            counts=self.counts,
+            by_group=self.by_group,
+        )
 
 
 def agency_figures(
-    tasks: Sequence[TaskInput],
+    tasks: Iterable[TaskInput],
     *,
     issued_at: datetime,
     now: datetime,
@@ -304,65 +441,10 @@ def agency_figures(
     ``agency`` is echoed back (handy as a ``rollup`` key). Task keys must be unique.
     Linear in the number of tasks apart from the forecast's sort of breakpoints.
     """
-    ensure_aware(issued_at, "issued_at")
-    ensure_aware(now, "now")
-    states: dict[object, str] = {}
-    counts = dict.fromkeys(ClockState.ALL, 0)
-    weighted: list[TaskInput] = []
-    earned = planned = 0.0
-    total = 0
+    tally = Scorer(issued_at=issued_at, now=now, settings=settings).tally(agency)
     for task in tasks:
-        if task.key in states:
-            raise ValueError(f"duplicate task key {task.key!r}")
-        p = planned_fraction(now, task.start, task.due)  # [R5]
-        state = _state(task, now, p, settings)  # [R9]
-        states[task.key] = state
-        counts[state] += 1
-        if task.excluded:  # [R6] accepted N/A drops out of every sum
-            continue
-        total += task.weight
-        earned += task.weight * credit(task.status, task.percent)  # [R6]
-        planned += task.weight * p
-        if task.weight > 0:
-            weighted.append(task)
-    # [R7] no applicable weight: EV = PV = 0 and SPI None
-    ev = earned / total if total else 0.0
-    pv = planned / total if total else 0.0
-    spi = earned / planned if planned > 0 else None  # [R7] None when PV = 0
-
-    # [R8] plan end = latest effective due of the tasks that carry weight.
-    plan_end = max((task.due for task in weighted), default=None)
-    es: datetime | None = None
-    spi_t: float | None = None
-    forecast: datetime | None = None
-    if weighted and earned > 0:  # [R8] EV = 0: no forecast
-        es = _earned_schedule(weighted, min(earned, float(total)), float(total))
-        elapsed = (now - issued_at).total_seconds()
-        if elapsed > 0:  # [R8] t <= issue: no SPI_t, no forecast
-            spi_t = (es - issued_at).total_seconds() / elapsed
-        if earned >= total:  # [R8] EV = 1: the time of the last completion
-            forecast = max((t.completed_at for t in weighted if t.completed_at), default=None)
-        elif spi_t is not None and spi_t > 0 and plan_end is not None:  # [R8] SPI_t = 0: None
-            try:
-                forecast = issued_at + (plan_end - issued_at) / spi_t
-            except OverflowError:  # beyond year 9999: no meaningful forecast
-                forecast = None
-    return AgencyFigures(
-        agency=agency,
-        ev=ev,
-        pv=pv,
-        spi=spi,
-        earned_weight=earned,
-        planned_weight=planned,
-        weight_total=total,
-        earned_schedule=es,
-        spi_t=spi_t,
-        plan_end=plan_end,
-        forecast=forecast,
-        rating=rating_of(states.values(), spi, settings),  # [R10]
-        states=states,
-        counts=counts,
-    )
+        tally.add(task)
+    return tally.figures()
 
 
 @dataclass(frozen=True)

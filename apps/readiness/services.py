@@ -19,14 +19,13 @@ from apps.core.bulk import bulk_upsert
 from apps.directives.models import Directive
 from apps.directives.selectors import Schedule, directive_current, directive_schedule
 from apps.readiness.clock import local_date
-from apps.readiness.inputs import AgencyInputs, DerivedChange, clock_settings, gather
+from apps.readiness.inputs import AgencyInputs, DerivedChange, gather
 from apps.readiness.models import AgencyReadiness, ReadinessRun, ReadinessSnapshot
 from apps.readiness.scoring import (
     AgencyFigures,
     ClockState,
     FleetFigures,
     Rating,
-    agency_figures,
     fleet_figures,
 )
 from apps.readiness.selectors import medians_of, overview_from_totals
@@ -53,13 +52,19 @@ class MilestoneState:
     ALL = (MET, MET_LATE, AT_RISK, OVERDUE, PENDING)
 
 
-def milestone_state(states: list[str]) -> str:
-    done = {ClockState.DONE, ClockState.LATE, ClockState.NOT_APPLICABLE}
-    if states and all(s in done for s in states):
-        return MilestoneState.MET_LATE if ClockState.LATE in states else MilestoneState.MET
-    if ClockState.OVERDUE in states:
+_MET = (ClockState.DONE, ClockState.LATE, ClockState.NOT_APPLICABLE)
+
+
+def milestone_state(counts: dict[str, int]) -> str:
+    """A milestone's state from the clock states of its tasks (counts per state)."""
+    get = counts.get
+    if any(get(state) for state in _MET) and not any(
+        n for state, n in counts.items() if n and state not in _MET
+    ):
+        return MilestoneState.MET_LATE if get(ClockState.LATE) else MilestoneState.MET
+    if get(ClockState.OVERDUE):
         return MilestoneState.OVERDUE
-    if ClockState.AT_RISK in states:
+    if get(ClockState.AT_RISK):
         return MilestoneState.AT_RISK
     return MilestoneState.PENDING
 
@@ -77,9 +82,8 @@ class RecomputeResult:
 def figure_values(
     figures: AgencyFigures, inputs: AgencyInputs, schedule: Schedule, now: datetime, day: int
 ) -> dict:
-    by_milestone: dict[int, list[str]] = {}
-    for key, state in figures.states.items():
-        by_milestone.setdefault(inputs.milestone_of[key], []).append(state)
+    """The stored figures of one agency; `figures` come from a tally whose tasks were added
+    with their milestone as group (see gather)."""
     counts = figures.counts
     return {
         "computed_at": now,
@@ -102,8 +106,8 @@ def figure_values(
         "kev_overdue": inputs.kev_overdue,
         "ai_coverage": inputs.ai_coverage,
         "milestone_states": {
-            schedule.codes[m]: milestone_state(by_milestone.get(m, []))
-            for m in sorted(schedule.codes, key=schedule.offsets.get)
+            schedule.codes[m]: milestone_state(figures.by_group.get(m, {}))
+            for m in schedule.milestone_order
         },
     }
 
@@ -170,22 +174,28 @@ def _store_derived(changes: list[DerivedChange], now: datetime) -> int:
     return len(events)
 
 
-def _store_current(directive: Directive, values: dict[int, dict], now: datetime) -> None:
-    previous = {
-        agency_id: (rating, red_since)
-        for agency_id, rating, red_since in AgencyReadiness.objects.filter(
-            directive=directive, agency_id__in=values
-        ).values_list("agency_id", "rating", "red_since")
-    }
+def _store_current(
+    directive: Directive, values: dict[int, dict], now: datetime, *, fleet: bool
+) -> None:
+    """Upsert each agency's current figures (`fleet`: every agency of the directive)."""
+    # Oversight is reminded of an agency the day it turns red, not every day after: an
+    # agency that stays red keeps its red_since, so only the red rows are read back.
+    red = AgencyReadiness.objects.filter(
+        directive=directive, rating=Rating.RED, red_since__isnull=False
+    )
+    if not fleet:
+        red = red.filter(agency_id__in=values)
+    red_since_of = dict(red.values_list("agency_id", "red_since"))
     fields = ("agency", "directive", "red_since", *FIGURE_FIELDS)
-    rows = []
-    for agency_id, figures in values.items():
-        red_since = None
-        if figures["rating"] == Rating.RED:
-            # Oversight is reminded of an agency the day it turns red, not every day after.
-            was_rating, was_red_since = previous.get(agency_id, (None, None))
-            red_since = was_red_since if was_rating == Rating.RED and was_red_since else now
-        rows.append((agency_id, directive.pk, red_since, *(figures[f] for f in FIGURE_FIELDS)))
+    rows = [
+        (
+            agency_id,
+            directive.pk,
+            red_since_of.get(agency_id, now) if figures["rating"] == Rating.RED else None,
+            *(figures[f] for f in FIGURE_FIELDS),
+        )
+        for agency_id, figures in values.items()
+    ]
     bulk_upsert(AgencyReadiness, fields, rows, unique_fields=("agency", "directive"))
 
 
@@ -269,23 +279,18 @@ def readiness_recompute(
     now = now or timezone.now()
     schedule = directive_schedule(directive=directive)
     day = schedule.clock(now).day_number
-    settings_ = clock_settings()
     results: dict[int, AgencyFigures] = {}
     values: dict[int, dict] = {}
     with _collector_paused():
         gathered = gather(directive=directive, schedule=schedule, now=now, agency_ids=agency_ids)
         for agency_id, inputs in gathered.agencies.items():
-            figures = agency_figures(
-                inputs.tasks, issued_at=schedule.issued_at, now=now, settings=settings_,
-                agency=agency_id,
-            )  # fmt: skip
-            results[agency_id] = figures
+            results[agency_id] = figures = inputs.tally.figures()
             values[agency_id] = figure_values(figures, inputs, schedule, now, day)
     fleet = fleet_figures(results.values())
     run = None
     with transaction.atomic():
         derived = _store_derived(gathered.changes, now)
-        _store_current(directive, values, now)
+        _store_current(directive, values, now, fleet=agency_ids is None)
         if keep_as is not None:
             run = readiness_run_store(directive, keep_as, values, schedule, now, day)
     return RecomputeResult(directive, now, results, fleet, derived, run)

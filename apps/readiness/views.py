@@ -58,7 +58,7 @@ def _agency_table(request: HttpRequest, context: dict) -> tuple[str, str]:
     query = request.GET.copy()
     query.pop("page", None)
     schedule = context["schedule"]
-    codes = [schedule.codes[pk] for pk in sorted(schedule.codes, key=schedule.offsets.get)]
+    codes = [schedule.codes[pk] for pk in schedule.milestone_order]
     table = render_to_string(
         "readiness/partials/_agency_table.html",
         {"page": page, "query": query.urlencode(), "milestone_codes": codes},

@@ -101,6 +101,13 @@ class AgencyTask(TimeStampedModel):
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["task", "status"]),
             models.Index(fields=["status", "completed_at"]),
+            # Approved extensions are few: the readiness engine reads their distinct dates
+            # (the KEV scopes) before its one heavy query, so that read must not scan.
+            models.Index(
+                fields=["task", "extended_due"],
+                condition=Q(extended_due__isnull=False),
+                name="agencytask_extended",
+            ),
         ]
 
     def __str__(self) -> str:
