@@ -2,11 +2,15 @@
 number of agencies, turned into the plain values the pure rules (clock.py, scoring.py) take.
 
 Queries (the same count for 1, 10 or 500 agencies):
-  1. the directive's tasks;  2. the KEV tasks' distinct cut-off dates;  3. remediation
-  counts per agency for each cut-off (conditional aggregation, one scan);  4. KEV catalog
-  counts per cut-off;  5. every AgencyTask row (with its agency's endpoint count);
-  6. operational AI-enabled deployments.
+  1. the directive's tasks;  2. the approved extensions' dates of KEV tasks (with the
+  milestones' dates, the KEV cut-offs);  3. the KEV catalog's due dates;  4. remediation
+  counts per agency for each cut-off (conditional aggregation, one scan);  5. operational
+  AI-enabled deployments;  6. every AgencyTask row (with its agency's endpoint count);
+  7. only when a KEV task has just become done, when it did.
 (The caller has already read the directive and its milestones into a Schedule.)
+
+For the whole fleet, 5 and 6 run on a second connection, in a worker thread that also
+scores each task as it is read, while this connection runs 4, the one heavy query.
 """
 
 import bisect
@@ -115,10 +119,12 @@ class AgencyInputs:
     kev_overdue: int = 0
     ai_coverage: float | None = None
 
-    def add(self, task: TaskInput, milestone_id: int) -> None:
-        self.tally.add(task, milestone_id)
+    def add(self, values: tuple, milestone_id: int) -> None:
+        """Score a task given as the tuple of a TaskInput's fields (read from the
+        database, so trusted); keep it as a TaskInput if asked to."""
+        self.tally.add(values, milestone_id)
         if self.tasks is not None:
-            self.tasks.append((task, milestone_id))
+            self.tasks.append((TaskInput.trusted(values), milestone_id))
 
 
 @dataclass
@@ -232,14 +238,6 @@ def gather(
     # Overdue KEV entries are those due before today: "yesterday" is one more cut-off.
     yesterday = local_date(now, schedule.tz) - timedelta(days=1)
 
-    def kev_side() -> tuple[dict, dict[date, int]]:
-        cutoffs = sorted({*kev_cutoff_dates(directive, metas, schedule, scope), yesterday})
-        return _kev_counts(cutoffs, scope)
-
-    # The KEV side ends in the one heavy query (a pass over every remediation record); for
-    # the whole fleet it runs on a second connection while this one reads the tasks.
-    kev = _aside(kev_side, parallel=agency_ids is None)
-    coverage = _coverage(metas, scope)
     agencies: dict[int, AgencyInputs] = {}
     # What a row needs of its task and extension, worked out once per distinct pair (a few
     # dozen): [R4] its window start, [R3] its effective due, and the task's meta.
@@ -247,7 +245,6 @@ def gather(
     changes: list[DerivedChange] = []
     kev_rows: list[TaskRow] = []
     manual = Task.Measure.MANUAL
-    trusted = TaskInput.trusted
 
     def plan_of(task_id: int, ext: date | None) -> tuple[datetime, datetime, TaskMeta]:
         meta = metas[task_id]
@@ -261,45 +258,61 @@ def gather(
             changes.append(DerivedChange(row, status, percent, done_at))
         start, due, _ = plans[(meta.id, row.extended_due)]
         agencies[row.agency_id].add(
-            trusted((row.id, meta.weight, status, percent, start, due, done_at, row.na_accepted)),
+            (row.id, meta.weight, status, percent, start, due, done_at, row.na_accepted),
             meta.milestone_id,
         )
 
-    # One pass over every AgencyTask (~13,500 for the fleet): the hot loop of a recompute,
-    # so it works on plain tuples and builds a TaskRow only for the derived tasks. Each
-    # task is scored here, while the KEV counts are still being computed.
-    stamp = _epoch_loader()
-    for row_values in _task_values(list(metas), scope):
-        id_, agency_id, task_id, status, percent, done, ext, na_accepted, version, endpoints = (
-            row_values
-        )
-        agency = agencies.get(agency_id)
-        if agency is None:
-            agency = agencies[agency_id] = AgencyInputs(
-                agency_id=agency_id,
-                endpoints=endpoints,
-                tally=scorer.tally(agency_id),
-                tasks=[] if keep_tasks else None,
+    def read_tasks() -> dict[tuple[int, str], list[tuple[datetime, int]]]:
+        """Read and score every task; returns the coverage deployments read on the way."""
+        coverage = _coverage(metas, scope)
+        # One pass over every AgencyTask (~13,500 for the fleet): the hot loop of a
+        # recompute, so it works on plain tuples and builds a TaskRow only for the derived
+        # tasks. The KEV tasks wait for the KEV counts.
+        stamp = _epoch_loader()
+        for row_values in _task_values(list(metas), scope):
+            id_, agency_id, task_id, status, percent, done, ext, na_accepted, version, endpoints = (
+                row_values
             )
-        start, due, meta = plans.get((task_id, ext)) or plan_of(task_id, ext)
-        done_at = None if done is None else stamp(done)
-        if meta.measure == manual:
-            agency.add(
-                trusted((id_, meta.weight, status, percent, start, due, done_at, na_accepted)),
-                meta.milestone_id,
-            )
-            continue
-        row = TaskRow(id_, agency_id, task_id, status, percent, done_at, ext, na_accepted,
-                      version)  # fmt: skip
-        if meta.measure == Task.Measure.KEV_REMEDIATION:
-            kev_rows.append(row)  # scored once the KEV counts are in
-        else:
-            add(row, meta, _coverage_progress(row, meta, agency, coverage))
-    kev_counts, due = kev()
+            agency = agencies.get(agency_id)
+            if agency is None:
+                agency = agencies[agency_id] = AgencyInputs(
+                    agency_id=agency_id,
+                    endpoints=endpoints,
+                    tally=scorer.tally(agency_id),
+                    tasks=[] if keep_tasks else None,
+                )
+            start, due, meta = plans.get((task_id, ext)) or plan_of(task_id, ext)
+            done_at = None if done is None else stamp(done)
+            if meta.measure == manual:
+                agency.add(
+                    (id_, meta.weight, status, percent, start, due, done_at, na_accepted),
+                    meta.milestone_id,
+                )
+                continue
+            row = TaskRow(id_, agency_id, task_id, status, percent, done_at, ext, na_accepted,
+                          version)  # fmt: skip
+            if meta.measure == Task.Measure.KEV_REMEDIATION:
+                kev_rows.append(row)  # scored once the KEV counts are in
+            else:
+                add(row, meta, _coverage_progress(row, meta, agency, coverage))
+        return coverage
+
+    cutoffs = sorted({*kev_cutoff_dates(directive, metas, schedule, scope), yesterday})
+    # The one heavy query is the KEV scan (a pass over every remediation record). For the
+    # whole fleet the tasks are read and scored on a second connection, in a worker thread,
+    # while this connection runs the scan.
+    tasks_read = _aside(read_tasks, parallel=agency_ids is None)
+    kev_counts, due = _kev_counts(cutoffs, scope)
+    coverage = tasks_read()
+    cutoff_of = {  # once per distinct (task, extension)
+        (task_id, ext): kev_cutoff(ext, meta, schedule)
+        for (task_id, ext), (_, _, meta) in plans.items()
+        if meta.measure == Task.Measure.KEV_REMEDIATION
+    }
     progress_of = {
-        row.id: _kev_task_progress(row, metas[row.task_id], kev_counts, due, schedule)
+        row.id: _kev_task_progress(row, cutoff_of[(row.task_id, row.extended_due)], kev_counts, due)
         for row in kev_rows
-    }  # fmt: skip
+    }
     times = _kev_completion_times(
         {
             (row.agency_id, cutoff)
@@ -396,7 +409,7 @@ def _aside(job: Callable[[], T], *, parallel: bool) -> Callable[[], T]:
     return future.result
 
 
-_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-kev")
+_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-tasks")
 
 
 def _coverage(metas, scope) -> dict[tuple[int, str], list[tuple[datetime, int]]]:
@@ -511,9 +524,8 @@ def _coverage_progress(row, meta, agency, coverage) -> DerivedProgress:
     )
 
 
-def _kev_task_progress(row, meta, kev_counts, due, schedule):
-    """[R12] progress of a KEV task, and its cut-off date."""
-    cutoff = kev_cutoff(row.extended_due, meta, schedule)
+def _kev_task_progress(row, cutoff, kev_counts, due):
+    """[R12] progress of a KEV task whose scope ends at `cutoff`, and that cut-off."""
     n = due[cutoff]
     counts = kev_counts.get(row.agency_id, {})
     return kev_progress(

@@ -352,9 +352,11 @@ class AgencyTally:
         self.earned = 0.0
         self.last_done: datetime | None = None  # [R8] last completion of a weighted task
 
-    def add(self, task: TaskInput, group: object = None) -> None:
-        """Score one task; ``group`` (e.g. its milestone) counts its state per group."""
-        _, weight, status, percent, start, due, done_at, na_accepted = task
+    def add(self, task: TaskInput | tuple, group: object = None) -> None:
+        """Score one task; ``group`` (e.g. its milestone) counts its state per group.
+        ``task`` may also be a plain tuple of a TaskInput's fields, in order, as the fleet
+        recompute passes the rows it has already checked."""
+        key, weight, status, percent, start, due, done_at, na_accepted = task
         scorer = self.scorer
         window = (start, due)
         p = scorer.planned_in.get(window)
@@ -364,7 +366,7 @@ class AgencyTally:
             status, percent, due, done_at, na_accepted, scorer.now, p, scorer.settings,
             scorer.soon,
         )  # [R9]  # fmt: skip
-        self.states[task.key] = state
+        self.states[key] = state
         self.counts[state] += 1
         if group is not None:
             counts = self.by_group.get(group)
