@@ -360,7 +360,7 @@ def _count_rows(condition: Q) -> Aggregate:
 
 class _Epoch(Func):
     """Seconds since 1970 as a float: PostgreSQL sends it as a number, which loads ~10x
-    faster than a timestamptz string parsed in Python (20,000 of them a recompute)."""
+    faster than a timestamptz string parsed in Python (thousands of them a recompute)."""
 
     template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
     output_field = FloatField()
