@@ -3,7 +3,6 @@
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.db import connection, models
 
@@ -108,9 +107,7 @@ def bulk_upsert(
 
 def _json_value(value: object) -> str:
     """Times and dates as ISO 8601 text, which PostgreSQL reads back exactly (a datetime
-    must be aware: the column is timestamptz); Decimals as text, exactly."""
+    must be aware: the column is timestamptz)."""
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
     raise TypeError(f"cannot store {type(value).__name__} in a JSON record")

@@ -24,7 +24,7 @@ from apps.directives.models import Directive
 from apps.directives.selectors import Schedule, directive_current, directive_schedule
 from apps.notices.models import Notice
 from apps.readiness.clock import local_date
-from apps.readiness.inputs import clock_settings, task_input, task_meta, task_row
+from apps.readiness.inputs import clock_settings, task_input, task_meta
 from apps.readiness.models import AgencyReadiness, Rating
 from apps.readiness.scoring import ClockState, clock_state
 from apps.tracking.models import AgencyTask
@@ -52,7 +52,7 @@ def _task_kinds(agency_task: AgencyTask, schedule: Schedule, now: datetime) -> d
     kinds = {}
     if agency_task.returned_at is not None and agency_task.returned_at > now - SINCE_LAST_RUN:
         kinds[Notice.Kind.RETURNED] = f"{code} was returned by oversight"
-    task = task_input(task_row(agency_task), task_meta(agency_task.task), schedule)
+    task = task_input(agency_task, task_meta(agency_task.task), schedule)
     when = deadline(task.due, schedule.tz)
     # [R9] overdue by the clock rule the dashboards use: a claim oversight has not accepted
     # yet is still owed work once past due.

@@ -164,23 +164,26 @@ def due_of(extended_due: date | None, meta: TaskMeta, schedule: Schedule) -> dat
     return effective_due(milestone_due=milestone_due, extension_date=extended_due, tz=schedule.tz)
 
 
-def task_input(
-    row: TaskRow, meta: TaskMeta, schedule: Schedule, due: datetime | None = None, **override
-) -> TaskInput:
-    """The pure rules' view of one AgencyTask: [R4] window start and [R3] effective due
-    (`due` when the caller has it already). The row comes from the database, so the
+def task_window(
+    extended_due: date | None, meta: TaskMeta, schedule: Schedule
+) -> tuple[datetime, datetime]:
+    """A task's planning window: [R4] its milestone's window start and [R3] its effective
+    due (the milestone's deadline, or the end of its approved extension's date)."""
+    return schedule.windows[meta.milestone_id][0], due_of(extended_due, meta, schedule)
+
+
+def task_input(agency_task: AgencyTask, meta: TaskMeta, schedule: Schedule) -> TaskInput:
+    """The pure rules' view of one AgencyTask. It comes from the database, so the
     TaskInput's own checks are skipped (TaskInput.trusted)."""
-    start, _ = schedule.windows[meta.milestone_id]
     return TaskInput.trusted(
         (
-            row.id,
+            agency_task.pk,
             meta.weight,
-            override.get("status", row.status),
-            override.get("percent", row.percent),
-            start,
-            due or due_of(row.extended_due, meta, schedule),
-            override.get("completed_at", row.completed_at),
-            row.na_accepted,
+            agency_task.status,
+            agency_task.percent,
+            *task_window(agency_task.extended_due, meta, schedule),
+            agency_task.completed_at,
+            agency_task.na_accepted_at is not None,
         )
     )
 
@@ -240,7 +243,7 @@ def gather(
 
     agencies: dict[int, AgencyInputs] = {}
     # What a row needs of its task and extension, worked out once per distinct pair (a few
-    # dozen): [R4] its window start, [R3] its effective due, and the task's meta.
+    # dozen): its window (task_window) and the task's meta.
     plans: dict[tuple[int, date | None], tuple[datetime, datetime, TaskMeta]] = {}
     changes: list[DerivedChange] = []
     kev_rows: list[TaskRow] = []
@@ -248,8 +251,7 @@ def gather(
 
     def plan_of(task_id: int, ext: date | None) -> tuple[datetime, datetime, TaskMeta]:
         meta = metas[task_id]
-        plan = (schedule.windows[meta.milestone_id][0], due_of(ext, meta, schedule), meta)
-        plans[(task_id, ext)] = plan
+        plan = plans[(task_id, ext)] = (*task_window(ext, meta, schedule), meta)
         return plan
 
     def add(row: TaskRow, meta: TaskMeta, progress: DerivedProgress) -> None:
@@ -369,7 +371,7 @@ class _Epoch(Func):
 def _task_values(task_ids, scope: dict) -> list[tuple]:
     """Every AgencyTask of the given tasks as plain tuples, in one query and no set order:
     (id, agency, task, status, percent, completed at, extension, N/A accepted, version,
-    the agency's endpoints). Times come as `_epoch_loader()` takes them."""
+    the agency's endpoints)."""
     qs = (
         AgencyTask.objects.filter(task_id__in=task_ids, **scope)
         .order_by()
@@ -377,10 +379,17 @@ def _task_values(task_ids, scope: dict) -> list[tuple]:
     )
     names = ("id", "agency_id", "task_id", "status", "percent", "completed_at", "extended_due",
              "na", "version", "agency__endpoint_count")  # fmt: skip
+    return _plain_rows(qs, names, times=("completed_at",))
+
+
+def _plain_rows(qs, names: tuple[str, ...], *, times: tuple[str, ...]) -> list[tuple]:
+    """`qs.values_list(*names)` as the driver's tuples (see fetch_tuples). The `times` among
+    the names come as `_epoch_loader()` takes them: on PostgreSQL as seconds since 1970."""
     if connection.vendor != "postgresql":
         return list(qs.values_list(*names))
-    epoch = qs.annotate(done_s=_Epoch("completed_at"))
-    return fetch_tuples(epoch.values_list(*names[:5], "done_s", *names[6:]))
+    epochs = {name: f"{name}_epoch" for name in times}
+    qs = qs.annotate(**{alias: _Epoch(name) for name, alias in epochs.items()})
+    return fetch_tuples(qs.values_list(*(epochs.get(name, name) for name in names)))
 
 
 def _epoch_loader() -> Callable[[object], datetime]:
@@ -420,15 +429,11 @@ def _coverage(metas, scope) -> dict[tuple[int, str], list[tuple[datetime, int]]]
         .filter(tool__category__in=categories, **scope)
         .order_by()
     )
-    names = ("agency_id", "tool__category", "operational_since", "endpoints_covered")
-    if connection.vendor == "postgresql":
-        rows = fetch_tuples(
-            deployments.annotate(since_s=_Epoch("operational_since")).values_list(
-                *names[:2], "since_s", *names[3:]
-            )
-        )
-    else:
-        rows = deployments.values_list(*names)
+    rows = _plain_rows(
+        deployments,
+        ("agency_id", "tool__category", "operational_since", "endpoints_covered"),
+        times=("operational_since",),
+    )
     stamp = _epoch_loader()
     coverage: dict[tuple[int, str], list[tuple[datetime, int]]] = defaultdict(list)
     for agency_id, category, since, endpoints in rows:

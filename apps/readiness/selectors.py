@@ -26,7 +26,7 @@ from apps.accounts.models import User
 from apps.agencies.models import Agency
 from apps.directives.models import Directive
 from apps.directives.selectors import directive_current
-from apps.readiness.inputs import task_input, task_meta, task_row
+from apps.readiness.inputs import task_input, task_meta
 from apps.readiness.models import AgencyReadiness, Rating, ReadinessRun, ReadinessSnapshot
 from apps.readiness.scoring import TaskInput
 
@@ -341,7 +341,7 @@ def agency_standing(*, agency: Agency, directive: Directive) -> AgencyStanding:
 def task_inputs(*, agency_tasks, schedule) -> list[TaskInput]:
     """The pure rules' view of AgencyTask objects (their `task` loaded), for showing each
     task's effective due and clock state; same construction as the fleet computation."""
-    return [task_input(task_row(at), task_meta(at.task), schedule) for at in agency_tasks]
+    return [task_input(at, task_meta(at.task), schedule) for at in agency_tasks]
 
 
 def user_sees_fleet(user: User) -> bool:

@@ -16,7 +16,7 @@ from apps.directives.models import Task
 from apps.directives.selectors import Schedule
 from apps.readiness.charts import MILESTONE_STATES
 from apps.readiness.clock import DEFAULT_TZ
-from apps.readiness.inputs import clock_settings, task_input, task_meta, task_row
+from apps.readiness.inputs import clock_settings, task_input, task_meta
 from apps.readiness.scoring import CLOCK_STATE_LABELS, clock_state, tool_coverage_progress
 from apps.reports.models import Report
 from apps.tracking.models import AgencyTask
@@ -133,7 +133,7 @@ def task_lines(
         when = judged_at.get(at.agency_id)
         if when is None:  # not in the frozen run (assigned after it was computed)
             continue
-        task_input_ = task_input(task_row(at), metas[at.task_id], schedule)
+        task_input_ = task_input(at, metas[at.task_id], schedule)
         lines.append(
             TaskLine(
                 agency_id=at.agency_id,
