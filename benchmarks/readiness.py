@@ -248,6 +248,6 @@ def _phases(directive, now, repeat: int) -> list[tuple[str, float]]:
             )
             timed(
                 "store the current figures",
-                lambda values=values: _store_current(directive, values, now, fleet=True),
+                lambda values=values: _store_current(directive, values, now, day),
             )
     return [(name, statistics.median(v) * 1000) for name, v in timings.items()]

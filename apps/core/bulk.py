@@ -1,7 +1,7 @@
 """Fast bulk inserts for reference and synthetic data, and the readiness figures' upsert."""
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from django.db import connection, models
@@ -25,20 +25,10 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
         return count
     # Elsewhere (SQLite for the demo): one executemany with values prepared by each field,
     # which is an order of magnitude faster than building model instances.
-    model_fields = [model._meta.get_field(f) for f in fields]
-    prepared = [
-        f if isinstance(f, models.DateField | models.JSONField | models.DecimalField) else None
-        for f in model_fields
-    ]
+    prepare = _row_preparer([model._meta.get_field(f) for f in fields])
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(c) for c in columns)
     sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"
-
-    def prepare(row: tuple) -> tuple:
-        return tuple(
-            v if f is None or v is None else f.get_db_prep_save(v, connection)
-            for f, v in zip(prepared, row, strict=True)
-        )
 
     batch: list[tuple] = []
     with connection.cursor() as cursor:
@@ -53,56 +43,93 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return count + len(batch)
 
 
+def _row_preparer(model_fields: Sequence[models.Field]) -> Callable[[tuple], tuple]:
+    """How a row of plain values becomes the database's values, for a backend without
+    COPY or JSON row sources: only dates, JSON and decimals need their field's preparation."""
+    prepared = [
+        f if isinstance(f, models.DateField | models.JSONField | models.DecimalField) else None
+        for f in model_fields
+    ]
+
+    def prepare(row: tuple) -> tuple:
+        return tuple(
+            v if f is None or v is None else f.get_db_prep_save(v, connection)
+            for f, v in zip(prepared, row, strict=True)
+        )
+
+    return prepare
+
+
 def bulk_upsert(
     model: type[models.Model],
     fields: Sequence[str],
     rows: Sequence[tuple],
     *,
     unique_fields: Sequence[str],
+    constants: Mapping[str, object] | None = None,
+    kept: Sequence[str] = (),
 ) -> int:
-    """Insert rows, or update the row with the same `unique_fields`. On PostgreSQL this is
-    one statement whatever the number of rows: the rows travel as one JSON document (made
-    by the C encoder) that PostgreSQL turns back into typed columns for an INSERT … ON
-    CONFLICT, with no temporary table and no per-value adaptation in Python; elsewhere
-    bulk_create(update_conflicts=True)."""
+    """Insert rows, or update the row with the same `unique_fields`, in one INSERT … ON
+    CONFLICT whatever the number of rows.
+
+    `constants` gives fields that have the same value in every row (sent once, as
+    parameters). A field in `kept` keeps its stored value while the incoming one is set,
+    and is cleared by an incoming null: it holds when a state began (the time an agency
+    turned red), so the row says so without reading it first.
+
+    On PostgreSQL the rows travel as one jsonb document (made by the C encoder) that
+    PostgreSQL turns back into typed columns, with no temporary table and no per-value
+    adaptation in Python; elsewhere (SQLite for the demo) as an executemany of VALUES."""
     if not rows:
         return 0
+    constants = dict(constants or {})
     meta = model._meta
-    model_fields = [meta.get_field(f) for f in fields]
-    if connection.vendor != "postgresql":
-        attnames = [f.attname for f in model_fields]
-        objs = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
-        model.objects.bulk_create(
-            objs,
-            update_conflicts=True,
-            unique_fields=list(unique_fields),
-            update_fields=[f for f in fields if f not in unique_fields],
-        )
-        return len(objs)
     quote = connection.ops.quote_name
-    columns = [quote(f.column) for f in model_fields]
-    # Each row is a JSON array; each value is read back as the type its column stores. As
-    # jsonb, reading a value by position is direct (json would re-parse the row each time).
-    values = ", ".join(
-        f"r->{i}" if isinstance(f, models.JSONField)
-        else f"(r->>{i})::{f.rel_db_type(connection) if f.is_relation else f.db_type(connection)}"
-        for i, f in enumerate(model_fields)
-    )  # fmt: skip
-    cols = ", ".join(columns)
+    table = quote(meta.db_table)
+    model_fields = [meta.get_field(f) for f in fields]
+    constant_fields = [meta.get_field(f) for f in constants]
+    columns = [quote(f.column) for f in (*model_fields, *constant_fields)]
     keys = ", ".join(quote(meta.get_field(f).column) for f in unique_fields)
+    unique = {quote(meta.get_field(f).column) for f in unique_fields}
+    kept_columns = {quote(meta.get_field(f).column) for f in kept}
     updates = ", ".join(
-        f"{c} = EXCLUDED.{c}"
-        for f, c in zip(fields, columns, strict=True)
-        if f not in unique_fields
+        f"{c} = CASE WHEN EXCLUDED.{c} IS NOT NULL THEN COALESCE({table}.{c}, EXCLUDED.{c}) END"
+        if c in kept_columns
+        else f"{c} = EXCLUDED.{c}"
+        for c in columns
+        if c not in unique
     )
+    conflict = f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+    constant_values = [f.get_db_prep_save(v, connection) for f, v in
+                       zip(constant_fields, constants.values(), strict=True)]  # fmt: skip
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            prepare = _row_preparer(model_fields)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) {conflict}",
+                [(*prepare(row), *constant_values) for row in rows],
+            )
+            return len(rows)
+        # Each row is a JSON array; each value is read back as the type its column stores.
+        # As jsonb, reading a value by position is direct (json would re-parse each row).
+        values = ", ".join(
+            f"r->{i}" if isinstance(f, models.JSONField)
+            else f"(r->>{i})::{_db_type(f)}"
+            for i, f in enumerate(model_fields)
+        )  # fmt: skip
+        typed_constants = "".join(f", %s::{_db_type(f)}" for f in constant_fields)
         cursor.execute(
-            f"INSERT INTO {quote(meta.db_table)} ({cols}) "
-            f"SELECT {values} FROM jsonb_array_elements(%s::jsonb) AS rows(r) "
-            f"ON CONFLICT ({keys}) DO UPDATE SET {updates}",
-            [json.dumps(rows, default=_json_value)],
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"SELECT {values}{typed_constants} FROM jsonb_array_elements(%s::jsonb) AS rows(r) "
+            f"{conflict}",
+            [*constant_values, json.dumps(rows, default=_json_value)],
         )
     return len(rows)
+
+
+def _db_type(field: models.Field) -> str:
+    return field.rel_db_type(connection) if field.is_relation else field.db_type(connection)
 
 
 def _json_value(value: object) -> str:

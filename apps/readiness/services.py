@@ -39,6 +39,8 @@ FIGURE_FIELDS = (
     "tasks_overdue", "tasks_at_risk", "tasks_on_track", "tasks_not_applicable", "kev_overdue",
     "ai_coverage", "milestone_states",
 )  # fmt: skip
+# The figures that differ by agency (computed_at and day_number are the run's).
+STORED_FIGURES = tuple(f for f in FIGURE_FIELDS if f not in ("computed_at", "day_number"))
 
 
 class MilestoneState:
@@ -52,19 +54,18 @@ class MilestoneState:
     ALL = (MET, MET_LATE, AT_RISK, OVERDUE, PENDING)
 
 
-_MET = (ClockState.DONE, ClockState.LATE, ClockState.NOT_APPLICABLE)
-
-
 def milestone_state(counts: dict[str, int]) -> str:
     """A milestone's state from the clock states of its tasks (counts per state)."""
     get = counts.get
-    if any(get(state) for state in _MET) and not any(
-        n for state, n in counts.items() if n and state not in _MET
-    ):
-        return MilestoneState.MET_LATE if get(ClockState.LATE) else MilestoneState.MET
-    if get(ClockState.OVERDUE):
+    overdue, at_risk = get(ClockState.OVERDUE, 0), get(ClockState.AT_RISK, 0)
+    if not (overdue or at_risk or get(ClockState.ON_TRACK, 0)):  # every task closed
+        if get(ClockState.LATE, 0):
+            return MilestoneState.MET_LATE
+        if get(ClockState.DONE, 0) or get(ClockState.NOT_APPLICABLE, 0):
+            return MilestoneState.MET
+    if overdue:
         return MilestoneState.OVERDUE
-    if get(ClockState.AT_RISK):
+    if at_risk:
         return MilestoneState.AT_RISK
     return MilestoneState.PENDING
 
@@ -174,29 +175,27 @@ def _store_derived(changes: list[DerivedChange], now: datetime) -> int:
     return len(events)
 
 
-def _store_current(
-    directive: Directive, values: dict[int, dict], now: datetime, *, fleet: bool
-) -> None:
-    """Upsert each agency's current figures (`fleet`: every agency of the directive)."""
-    # Oversight is reminded of an agency the day it turns red, not every day after: an
-    # agency that stays red keeps its red_since, so only the red rows are read back.
-    red = AgencyReadiness.objects.filter(
-        directive=directive, rating=Rating.RED, red_since__isnull=False
-    )
-    if not fleet:
-        red = red.filter(agency_id__in=values)
-    red_since_of = dict(red.values_list("agency_id", "red_since"))
-    fields = ("agency", "directive", "red_since", *FIGURE_FIELDS)
+def _store_current(directive: Directive, values: dict[int, dict], now: datetime, day: int) -> None:
+    """Upsert each agency's current figures, computed at `now` on day `day`."""
+    # Oversight is reminded of an agency the day it turns red, not every day after: an agency
+    # that stays red keeps its stored red_since (`kept`), one that turns red takes `now`.
+    fields = ("agency", "red_since", *STORED_FIGURES)
     rows = [
         (
             agency_id,
-            directive.pk,
-            red_since_of.get(agency_id, now) if figures["rating"] == Rating.RED else None,
-            *(figures[f] for f in FIGURE_FIELDS),
+            now if figures["rating"] == Rating.RED else None,
+            *(figures[f] for f in STORED_FIGURES),
         )
         for agency_id, figures in values.items()
     ]
-    bulk_upsert(AgencyReadiness, fields, rows, unique_fields=("agency", "directive"))
+    bulk_upsert(
+        AgencyReadiness,
+        fields,
+        rows,
+        unique_fields=("agency", "directive"),
+        constants={"directive": directive.pk, "computed_at": now, "day_number": day},
+        kept=("red_since",),
+    )
 
 
 def readiness_run_store(
@@ -290,7 +289,7 @@ def readiness_recompute(
     run = None
     with transaction.atomic():
         derived = _store_derived(gathered.changes, now)
-        _store_current(directive, values, now, fleet=agency_ids is None)
+        _store_current(directive, values, now, day)
         if keep_as is not None:
             run = readiness_run_store(directive, keep_as, values, schedule, now, day)
     return RecomputeResult(directive, now, results, fleet, derived, run)
