@@ -70,7 +70,8 @@ def bulk_upsert(
     kept: Sequence[str] = (),
 ) -> int:
     """Insert rows, or update the row with the same `unique_fields`, in one INSERT … ON
-    CONFLICT whatever the number of rows.
+    CONFLICT whatever the number of rows. Only the given fields are written (no model
+    defaults), so `fields` and `constants` must cover every column that cannot be null.
 
     `constants` gives fields that have the same value in every row (sent once, as
     parameters). A field in `kept` keeps its stored value while the incoming one is set,
