@@ -90,8 +90,7 @@ def bulk_upsert(
     model_fields = [meta.get_field(f) for f in fields]
     constant_fields = [meta.get_field(f) for f in constants]
     columns = [quote(f.column) for f in (*model_fields, *constant_fields)]
-    keys = ", ".join(quote(meta.get_field(f).column) for f in unique_fields)
-    unique = {quote(meta.get_field(f).column) for f in unique_fields}
+    unique = [quote(meta.get_field(f).column) for f in unique_fields]
     kept_columns = {quote(meta.get_field(f).column) for f in kept}
     updates = ", ".join(
         f"{c} = CASE WHEN EXCLUDED.{c} IS NOT NULL THEN COALESCE({table}.{c}, EXCLUDED.{c}) END"
@@ -100,7 +99,7 @@ def bulk_upsert(
         for c in columns
         if c not in unique
     )
-    conflict = f"ON CONFLICT ({keys}) DO UPDATE SET {updates}"
+    conflict = f"ON CONFLICT ({', '.join(unique)}) DO UPDATE SET {updates}"
     constant_values = [f.get_db_prep_save(v, connection) for f, v in
                        zip(constant_fields, constants.values(), strict=True)]  # fmt: skip
     with connection.cursor() as cursor:
