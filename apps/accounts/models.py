@@ -2,6 +2,18 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+# How a change that no person made (derived progress, imports, schedules) names its actor.
+SYSTEM_ACTOR = "System"
+
+
+def person_name(user: "User | None") -> str:
+    """The one way the portal names a person on pages, in PDFs and in exports: the full name,
+    else the username; "System" when no person is behind the record (an audit event written
+    by a job, a report requested by the schedule)."""
+    if user is None:
+        return SYSTEM_ACTOR
+    return user.get_full_name() or user.username
+
 
 class User(AbstractUser):
     """A portal user. The role decides what they may see and do; an agency CISO belongs to

@@ -23,7 +23,7 @@ from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.dateformat import format as date_format
 
-from apps.accounts.models import User
+from apps.accounts.models import User, person_name
 from apps.agencies.models import Agency
 from apps.agencies.permissions import can_review
 from apps.audit.models import AuditEvent
@@ -339,7 +339,7 @@ def audit_export_rows(*, events: QuerySet[AuditEvent]) -> Iterator[tuple]:
         yield (
             e.occurred_at.isoformat(),
             actor.username if actor else "",
-            actor.get_full_name() if actor else "System",
+            person_name(actor),
             actor.role if actor else "",
             agency.name if agency else "",
             agency.abbreviation if agency else "",

@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.audit.models import AuditEvent
+from apps.audit.services import audit_record
 from apps.readiness.clock import local_date
 from apps.readiness.models import AgencyReadiness
 from apps.tracking import services
@@ -266,6 +268,23 @@ def test_task_page_shows_status_evidence_extensions_and_history(client, world):
     assert "Save changes" in html
     assert "Upload file" in html
     assert "Request extension" in html
+
+
+def test_a_change_the_system_made_is_shown_as_made_by_the_system(client, world):
+    """Measured tasks' history is written by the system (derived progress, no actor): the
+    page names it "System" instead of failing on the missing person."""
+    agency_task = world.task("T01")
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.DERIVE,
+        instance=agency_task,
+        agency_id=world.agency.pk,
+        changes={"percent": [0, 40]},
+    )
+    client.force_login(world.ciso)
+    response = client.get(task_url(world, agency_task))
+    assert response.status_code == 200
+    assert "by System" in response.content.decode()
 
 
 def test_full_form_saves_and_redirects_back(client, world):

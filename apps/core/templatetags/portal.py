@@ -10,6 +10,7 @@ from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
+from apps.accounts.models import person_name
 from apps.readiness.charts._svg import index_text
 from apps.readiness.clock import DEFAULT_TZ, zone_abbreviation
 from apps.readiness.models import Rating
@@ -29,6 +30,12 @@ def pct(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     return f"{value * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def person(user) -> str:
+    """A person by name, "System" when there is none (apps.accounts.models.person_name)."""
+    return person_name(user)
 
 
 @register.filter

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from apps.accounts.models import person_name
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import audit_rows
 from apps.clearinghouse.models import Remediation
@@ -264,9 +265,7 @@ def _history(*, agency, as_of: datetime) -> dict:
     lines = [
         HistoryLine(
             when=moment(row.event.occurred_at),
-            who=(row.event.actor.get_full_name() or row.event.actor.username)
-            if row.event.actor
-            else "System",
+            who=person_name(row.event.actor),
             action=ACTION_LABELS.get(row.event.action, row.event.action),
             subject=row.event.object_repr,
             changes="; ".join(

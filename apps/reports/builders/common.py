@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 
+from apps.accounts.models import person_name
 from apps.core.templatetags.portal import moment, pct, ratio
 from apps.deployments.models import ToolDeployment
 from apps.directives.models import Task
@@ -67,7 +68,7 @@ def header_for(*, report: Report, title: str, subject: str, generated_at: dateti
     directive = report.directive
     who = report.requested_by
     if who is not None:
-        requested_by = who.get_full_name() or who.username
+        requested_by = person_name(who)
     elif report.trigger == Report.Trigger.ON_DEMAND:
         requested_by = "an operator (generate_report)"
     else:
