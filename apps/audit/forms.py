@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import OBJECT_TYPES, AuditFilters, FilterOptions
+from apps.core.dates import PlausibleDateField
 
 SYSTEM = "system"  # the user filter's value for changes made by the system (no actor)
 
@@ -23,16 +24,8 @@ class AuditFilterForm(forms.Form):
         required=False,
         choices=[("", "All record types"), *OBJECT_TYPES.items()],
     )
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = PlausibleDateField(label="From", required=False)
+    date_to = PlausibleDateField(label="To", required=False)
 
     def __init__(self, *args, options: FilterOptions, **kwargs):
         super().__init__(*args, **kwargs)

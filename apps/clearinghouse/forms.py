@@ -8,6 +8,7 @@ from django import forms
 from apps.clearinghouse.models import Remediation
 from apps.clearinghouse.selectors import DEFAULT_SORT, SORT_LABELS, RemediationFilters
 from apps.clearinghouse.services import MARK_STATUSES
+from apps.core.dates import PlausibleDateField
 
 STATUS_FILTER_CHOICES = [("", "Any status"), *Remediation.Status.choices]
 
@@ -72,10 +73,9 @@ class RemediationMarkForm(forms.Form):
         label="Mark selected entries as",
         choices=[("", "Choose a status"), *((s.value, s.label) for s in MARK_STATUSES)],
     )
-    resolved_on = forms.DateField(
+    resolved_on = PlausibleDateField(
         label="Date mitigated or remediated",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Required for mitigated and remediated; not in the future.",
     )
     note = forms.CharField(

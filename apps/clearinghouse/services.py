@@ -16,6 +16,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_event, audit_record_many, changes_between, snapshot
 from apps.clearinghouse.feeds import KevCatalog, fetch_feed, parse_kev
 from apps.clearinghouse.models import FeedImport, Remediation, Vulnerability
+from apps.core.dates import EARLIEST_DATE, date_text
 from apps.core.errors import DomainError, ImportRejected
 from apps.directives.selectors import directive_current
 from apps.readiness.services import agency_figures_refresh_on_commit, readiness_recompute
@@ -159,6 +160,11 @@ def _validate_mark(*, status: str, resolved_on: date | None, today: date, count:
             raise DomainError(
                 f"The date {date_format(resolved_on, 'M j, Y')} is in the future; mark "
                 f"entries {_label(status)} once the work is done.",
+                field="resolved_on",
+            )
+        if resolved_on < EARLIEST_DATE:
+            raise DomainError(
+                f"Enter a date between {date_text(EARLIEST_DATE)} and {date_text(today)}.",
                 field="resolved_on",
             )
     elif resolved_on is not None:

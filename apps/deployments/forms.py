@@ -7,6 +7,7 @@ from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 
 from apps.agencies.models import Agency
+from apps.core.dates import PlausibleDateField
 from apps.deployments.models import DefenseTool, ToolDeployment
 from apps.deployments.services import MAX_ENDPOINT_COUNT
 
@@ -30,10 +31,9 @@ class DeploymentForm(forms.Form):
         help_text="Only operational deployments of AI-enabled tools count toward coverage.",
     )
     endpoints_covered = forms.IntegerField(label="Endpoints covered", min_value=0)
-    go_live_date = forms.DateField(
+    go_live_date = PlausibleDateField(
         label="Go-live date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Required once operational; before that, the planned date if known.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -2,7 +2,7 @@
 is measured against. Every change is audited in its own transaction (STYLE rule 4) and the
 agency's readiness figures are refreshed once it has committed."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +14,7 @@ from apps.agencies.permissions import require_agency_editor
 from apps.agencies.selectors import agency_lock
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, changes_between, snapshot
+from apps.core.dates import EARLIEST_DATE, date_text
 from apps.core.errors import DomainError, StaleVersion
 from apps.deployments.models import DefenseTool, ToolDeployment
 from apps.readiness.services import agency_figures_refresh_on_commit
@@ -29,6 +30,9 @@ DEPLOYMENT_AUDITED = (
 )
 # Far above any agency's fleet; stops a typo (an extra zero or two) from passing silently.
 MAX_ENDPOINT_COUNT = 5_000_000
+# A planned go-live further out than this is no plan for a 30-day directive (and a typo such
+# as year 9999 is refused rather than stored).
+GO_LIVE_MAX_DAYS_AHEAD = 365
 
 
 @transaction.atomic
@@ -75,6 +79,14 @@ def _validate(
             "the agency's endpoint count first if it is out of date.",
             field="endpoints_covered",
         )
+    if go_live_date is not None:
+        latest = today + timedelta(days=GO_LIVE_MAX_DAYS_AHEAD)
+        if not EARLIEST_DATE <= go_live_date <= latest:
+            raise DomainError(
+                f"Enter a go-live date between {date_text(EARLIEST_DATE)} and "
+                f"{date_text(latest)} (at most a year ahead).",
+                field="go_live_date",
+            )
     if stage == ToolDeployment.Stage.OPERATIONAL:
         # Coverage counts from the day a tool is live, so an operational one needs that day.
         if go_live_date is None:

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 import filetype
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
 from django.template.defaultfilters import filesizeformat
 
 from apps.core.errors import DomainError
@@ -187,13 +189,25 @@ def evidence_file_check(upload: UploadedFile) -> CheckedFile:
     return CheckedFile(kind=kind, original_name=name, size=upload.size, sha256=sha256)
 
 
+_WEB_URL = URLValidator(schemes=["http", "https"])
+
+
 def evidence_url_check(url: str) -> str:
     """A link is evidence only over http or https (no javascript:, file: or data: URLs,
-    which a download page would turn into an attack)."""
+    which a download page would turn into an attack), to a host that can exist: Django's
+    URLValidator checks the host is a valid domain name or IP address (no spaces)."""
     url = (url or "").strip()
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise DomainError("Links must start with http:// or https://.", field="url")
     if len(url) > 500:
         raise DomainError("Links may be at most 500 characters.", field="url")
+    try:
+        _WEB_URL(url)
+    except ValidationError as exc:
+        raise DomainError(
+            f"“{url}” is not a valid web address: it needs a host such as www.agency.gov or "
+            "an IP address after the scheme, and no spaces (write a space in a path as %20).",
+            field="url",
+        ) from exc
     return url

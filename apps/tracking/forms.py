@@ -7,6 +7,7 @@ from crispy_forms.layout import Field, Layout, Submit
 from django import forms
 
 from apps.accounts.models import User
+from apps.core.dates import PlausibleDateField
 from apps.core.errors import DomainError
 from apps.readiness.scoring import CLOCK_STATE_LABELS, ClockState
 from apps.tracking import permissions
@@ -199,19 +200,18 @@ class EvidenceLinkForm(forms.Form):
 
 
 class ExtensionRequestForm(forms.Form):
-    requested_due = forms.DateField(
-        label="New due date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    requested_due = PlausibleDateField(label="New due date")
     justification = forms.CharField(
         label="Justification", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
     def __init__(self, *args, earliest=None, latest=None, **kwargs):
         super().__init__(*args, **kwargs)
-        widget = self.fields["requested_due"].widget
         if earliest and latest:
-            widget.attrs.update({"min": earliest.isoformat(), "max": latest.isoformat()})
+            # The service decides; the range here only guides the date picker and the hint.
+            self.fields["requested_due"].widget.attrs.update(
+                {"min": earliest.isoformat(), "max": latest.isoformat()}
+            )
             self.fields[
                 "requested_due"
             ].help_text = f"Between {earliest:%b %-d, %Y} and {latest:%b %-d, %Y}."

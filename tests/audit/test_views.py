@@ -2,6 +2,7 @@
 (calendar days in the display time zone); newest first, paginated; each change shown
 before → after with people by name."""
 
+import csv
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -136,3 +137,31 @@ def test_the_csv_link_keeps_the_filters(client, people):
     client.force_login(people["oversight"])
     page = client.get(reverse("audit:log"), {"agency": people["agency"].pk, "page": 1})
     assert f'{reverse("audit:log_csv")}?agency={people["agency"].pk}"' in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("date_to", "9999-12-31"), ("date_from", "0001-01-01"), ("date_to", "2100-01-01")],
+)
+def test_a_date_no_one_could_mean_is_a_form_error(client, people, field, value):
+    event()
+    client.force_login(people["oversight"])
+    response = client.get(reverse("audit:log"), {field: value})
+    assert response.status_code == 200
+    assert "Enter a date between Jan 1, 2000 and Dec 31, 2099." in response.content.decode()
+    assert len(response.context["rows"]) == 1  # the refused filter is not applied
+    # The export of the same query sends the reader back to the page that explains it.
+    export = client.get(reverse("audit:log_csv"), {field: value})
+    assert export.status_code == 302
+    assert export["Location"].startswith(reverse("audit:log"))
+
+
+def test_system_changes_name_the_system_as_their_actor(client, people):
+    event(actor=None)
+    client.force_login(people["oversight"])
+    page = client.get(reverse("audit:log")).content.decode()
+    assert "System" in page
+    export = client.get(reverse("audit:log_csv"))
+    rows = list(csv.reader(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()))
+    assert rows[0][2] == "actor_name"
+    assert rows[1][2] == "System"

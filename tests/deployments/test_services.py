@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -74,6 +74,24 @@ def test_operational_go_live_date_cannot_be_in_the_future(agency, ciso, edr):
         _create(agency, ciso, edr, stage="operational", go_live_date=tomorrow)
     # A planned deployment may carry its planned go-live date.
     assert _create(agency, ciso, edr, stage="planned", go_live_date=tomorrow).go_live_date
+
+
+@pytest.mark.parametrize(
+    ("stage", "go_live"),
+    [
+        ("operational", date(1, 1, 1)),
+        ("planned", date(1, 1, 1)),
+        ("planned", date(9999, 12, 31)),
+        ("planned", None),  # replaced below by a date just over a year ahead
+    ],
+)
+def test_a_go_live_date_outside_a_sane_window_is_refused(agency, ciso, edr, stage, go_live):
+    go_live = go_live or timezone.localdate() + timedelta(days=366)
+    with pytest.raises(DomainError, match="Enter a go-live date between Jan 1, 2000") as excinfo:
+        _create(agency, ciso, edr, stage=stage, go_live_date=go_live)
+    assert excinfo.value.field == "go_live_date"
+    assert not ToolDeployment.objects.exists()
+    assert not AuditEvent.objects.exists()
 
 
 def test_endpoints_covered_cannot_exceed_the_agency_endpoint_count(agency, ciso, edr):

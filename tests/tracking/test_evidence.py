@@ -132,6 +132,16 @@ def test_links_must_be_http_or_https(world, url):
         services.evidence_link_add(agency_task=world.task("T01"), actor=world.ciso, url=url)
 
 
+@pytest.mark.parametrize(
+    "url", ["https://exa mple.gov/scan", "https://-bad-.gov/x", "https://example..gov/", "http://"]
+)
+def test_a_link_needs_a_host_that_can_exist(world, url):
+    with pytest.raises(DomainError) as excinfo:
+        services.evidence_link_add(agency_task=world.task("T01"), actor=world.ciso, url=url)
+    assert excinfo.value.field == "url"
+    assert not world.task("T01").evidence.exists()
+
+
 def test_a_link_is_evidence_too(world):
     evidence = services.evidence_link_add(
         agency_task=world.task("T01"),
@@ -145,10 +155,14 @@ def test_nobody_else_adds_evidence_and_a_verified_task_takes_none(world):
     agency_task = world.task("T01")
     for actor in (world.oversight, world.leadership, world.other_ciso):
         with pytest.raises(PermissionDenied):
-            services.evidence_link_add(agency_task=agency_task, actor=actor, url="https://a.b/")
+            services.evidence_link_add(
+                agency_task=agency_task, actor=actor, url="https://records.example.gov/"
+            )
     put_in(agency_task, AgencyTask.Status.VERIFIED, reviewer=world.oversight)
     with pytest.raises(InvalidTransition):
-        services.evidence_link_add(agency_task=agency_task, actor=world.ciso, url="https://a.b/")
+        services.evidence_link_add(
+            agency_task=agency_task, actor=world.ciso, url="https://records.example.gov/"
+        )
 
 
 # --- Through the views -----------------------------------------------------------------------
@@ -226,7 +240,9 @@ def test_a_link_is_added_from_the_page(client, world):
 
 def test_a_link_has_no_download(client, world):
     client.force_login(world.ciso)
-    services.evidence_link_add(agency_task=world.task("T01"), actor=world.ciso, url="https://a.b/")
+    services.evidence_link_add(
+        agency_task=world.task("T01"), actor=world.ciso, url="https://records.example.gov/"
+    )
     evidence = Evidence.objects.get()
     response = client.get(
         reverse(
