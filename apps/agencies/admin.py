@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from apps.agencies.models import Agency
+from apps.core.admin import NoDeleteAdmin
 
 
 class BureauInline(admin.TabularInline):
@@ -9,10 +10,11 @@ class BureauInline(admin.TabularInline):
     fields = ("name", "abbreviation", "kind", "tier", "endpoint_count")
     extra = 0
     show_change_link = True
+    can_delete = False
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(NoDeleteAdmin):
     list_display = ("name", "abbreviation", "kind", "tier", "parent", "endpoint_count")
     list_filter = ("kind", "tier", "is_synthetic")
     search_fields = ("name", "abbreviation", "parent__name")

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from apps.audit.models import AuditEvent
+from apps.core.admin import ViewOnlyAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyAdmin):
     """Read-only: the audit log has no add, change or delete path (DESIGN: audit log)."""
 
     list_display = (
@@ -20,12 +21,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("object_repr", "object_id", "actor__username", "agency__name", "comment")
     list_select_related = ("actor", "agency")
     date_hierarchy = "occurred_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

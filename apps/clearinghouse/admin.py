@@ -1,10 +1,13 @@
 from django.contrib import admin
 
 from apps.clearinghouse.models import FeedImport, Remediation, Vulnerability
+from apps.core.admin import ViewOnlyAdmin
 
 
 @admin.register(Vulnerability)
-class VulnerabilityAdmin(admin.ModelAdmin):
+class VulnerabilityAdmin(ViewOnlyAdmin):
+    """The catalog comes from the feed import (import_kev), which is idempotent by CVE."""
+
     list_display = (
         "cve_id",
         "vendor_project",
@@ -19,7 +22,7 @@ class VulnerabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Remediation)
-class RemediationAdmin(admin.ModelAdmin):
+class RemediationAdmin(ViewOnlyAdmin):
     list_display = ("agency", "vulnerability", "status", "resolved_on", "assessed_at")
     list_filter = ("status",)
     search_fields = ("agency__name", "vulnerability__cve_id")
@@ -29,7 +32,7 @@ class RemediationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedImport)
-class FeedImportAdmin(admin.ModelAdmin):
+class FeedImportAdmin(ViewOnlyAdmin):
     list_display = (
         "created_at",
         "source",

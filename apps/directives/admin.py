@@ -1,29 +1,31 @@
 from django.contrib import admin
 
+from apps.core.admin import NoDeleteAdmin
 from apps.directives.models import Directive, Milestone, Task
 
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
+    can_delete = False
 
 
 @admin.register(Directive)
-class DirectiveAdmin(admin.ModelAdmin):
+class DirectiveAdmin(NoDeleteAdmin):
     list_display = ("code", "title", "issued_at", "window_days", "time_zone")
     search_fields = ("code", "title")
     inlines = [MilestoneInline]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(NoDeleteAdmin):
     list_display = ("code", "title", "directive", "day_offset")
     list_filter = ("directive",)
     search_fields = ("code", "title")
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(NoDeleteAdmin):
     list_display = (
         "code",
         "title",

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
+from apps.core.admin import ViewOnlyAdmin
 from apps.readiness.models import AgencyReadiness, ReadinessRun, ReadinessSnapshot
 
 FIGURES = ("ev", "pv", "spi", "rating", "forecast_at", "computed_at")
 
 
 @admin.register(AgencyReadiness)
-class AgencyReadinessAdmin(admin.ModelAdmin):
+class AgencyReadinessAdmin(ViewOnlyAdmin):
     list_display = ("agency", "directive", *FIGURES)
     list_filter = ("directive", "rating")
     search_fields = ("agency__name", "agency__abbreviation")
@@ -14,7 +15,7 @@ class AgencyReadinessAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadinessRun)
-class ReadinessRunAdmin(admin.ModelAdmin):
+class ReadinessRunAdmin(ViewOnlyAdmin):
     list_display = (
         "directive",
         "kind",
@@ -31,7 +32,7 @@ class ReadinessRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadinessSnapshot)
-class ReadinessSnapshotAdmin(admin.ModelAdmin):
+class ReadinessSnapshotAdmin(ViewOnlyAdmin):
     list_display = ("agency", "run", *FIGURES)
     list_filter = ("directive", "rating")
     search_fields = ("agency__name",)

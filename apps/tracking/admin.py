@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from apps.core.admin import ViewOnlyAdmin
 from apps.tracking.models import AgencyTask, Evidence, ExtensionRequest
 
 
 @admin.register(AgencyTask)
-class AgencyTaskAdmin(admin.ModelAdmin):
+class AgencyTaskAdmin(ViewOnlyAdmin):
     list_display = (
         "agency",
         "task",
@@ -23,7 +24,7 @@ class AgencyTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ViewOnlyAdmin):
     list_display = (
         "agency_task",
         "kind",
@@ -41,7 +42,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(ViewOnlyAdmin):
     list_display = (
         "agency_task",
         "requested_due",
