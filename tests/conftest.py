@@ -8,6 +8,8 @@ def _media_root(settings, tmp_path):
 
 
 # The small directive most readiness, reminder and report tests share (tests/world.py).
+# The demo data, seeded once per run into a database of its own (tests/demo_data.py).
+from tests.demo_data import demo_db, demo_db_function, demo_media, demo_template  # noqa: E402, F401
 from tests.world import world  # noqa: E402, F401
 
 
