@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.core.views import home
+from apps.portal.views import home
 
 admin.site.site_header = "Cyber Readiness Portal administration"
 admin.site.site_title = "Cyber Readiness Portal"

@@ -27,7 +27,7 @@ from apps.accounts.models import User, person_name
 from apps.agencies.models import Agency
 from apps.agencies.permissions import can_review
 from apps.audit.models import AuditEvent
-from apps.core.templatetags.portal import moment as portal_moment
+from apps.portal.formatting import moment as portal_moment
 
 
 @dataclass(frozen=True)

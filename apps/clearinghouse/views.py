@@ -26,7 +26,7 @@ from apps.clearinghouse.selectors import (
 )
 from apps.clearinghouse.services import MarkResult, remediation_mark_bulk
 from apps.core.errors import DomainError
-from apps.core.views import agency_page_context
+from apps.portal.views import agency_page_context
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("q", "vendor", "product", "status", "overdue", "ransomware")

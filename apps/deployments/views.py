@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from apps.agencies.models import Agency
 from apps.agencies.selectors import agency_get_for_editor, agency_get_for_user
 from apps.core.errors import DomainError, StaleVersion
-from apps.core.views import agency_page_context
 from apps.deployments import services
 from apps.deployments.forms import DeploymentForm, EndpointCountForm
 from apps.deployments.models import ToolDeployment
@@ -25,6 +24,7 @@ from apps.deployments.selectors import (
     deployment_get_for_user,
     deployment_list_for_agency,
 )
+from apps.portal.views import agency_page_context
 
 
 def _page(request: HttpRequest, agency: Agency, **context: Any) -> dict[str, Any]:

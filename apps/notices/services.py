@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.core.templatetags.portal import deadline
 from apps.directives.models import Directive
 from apps.directives.selectors import Schedule, directive_current, directive_schedule
 from apps.notices.models import Notice
+from apps.portal.formatting import deadline
 from apps.readiness.clock import local_date
 from apps.readiness.inputs import clock_settings, task_input, task_meta
 from apps.readiness.models import AgencyReadiness, Rating

@@ -17,8 +17,8 @@ from apps.agencies.models import Agency
 from apps.agencies.permissions import require_agency_editor
 from apps.agencies.selectors import agency_get_for_user
 from apps.core.errors import DomainError, StaleVersion
-from apps.core.views import agency_page_context
 from apps.directives.selectors import directive_clock_context
+from apps.portal.views import agency_page_context
 from apps.readiness.selectors import agency_standing
 from apps.tracking import permissions, selectors, services
 from apps.tracking.forms import (

@@ -42,6 +42,8 @@ LOCAL_APPS = [
     "apps.review",
     "apps.notices",
     "apps.demo",
+    # The presentation layer, above the domain apps (STYLE rule 16).
+    "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -70,7 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.core.context_processors.portal",
+                "apps.portal.context_processors.portal",
             ],
         },
     },

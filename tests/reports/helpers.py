@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from apps.core.templatetags.portal import pct as portal_pct
-from apps.core.templatetags.portal import ratio
+from apps.portal.formatting import pct as portal_pct
+from apps.portal.formatting import ratio
 from apps.reports.builders.common import PCT_DIGITS
 from apps.reports.models import Report
 

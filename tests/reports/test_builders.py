@@ -52,7 +52,7 @@ def test_coverage_is_capped_at_each_agencys_endpoints():
 
 
 def test_a_heat_map_cell_without_a_state_reads_pending():
-    from apps.core.templatetags.portal import heat_state
+    from apps.portal.formatting import heat_state
 
     html = render_to_string(
         "reports/pdf/partials/_heat_cell.html", {"state": heat_state({"M1": "met"}, "M9")}

@@ -11,8 +11,8 @@ from apps.audit.models import AuditEvent
 from apps.audit.selectors import audit_rows
 from apps.clearinghouse.models import Remediation
 from apps.core.errors import DomainError
-from apps.core.templatetags.portal import RATING_LABELS, heat_state, moment, pct, ratio
 from apps.directives.selectors import directive_schedule
+from apps.portal.formatting import RATING_LABELS, heat_state, moment, pct, ratio
 from apps.readiness.charts import MilestoneState, burnup_chart, coverage_chart
 from apps.readiness.clock import DEFAULT_TZ, local_date
 from apps.readiness.scoring import ClockState

@@ -1,7 +1,7 @@
 """Pieces both reports share: the header facts, task lines at the freeze, the comparison
 with the previous report, the coverage rows. Plain values for the templates; no query here
 except through the selectors the callers name. Figures print as the portal's screens print
-them (apps.core.templatetags.portal), percentages with one decimal."""
+them (apps.portal.formatting), percentages with one decimal."""
 
 import math
 from collections import defaultdict
@@ -11,10 +11,10 @@ from datetime import datetime
 from django.conf import settings
 
 from apps.accounts.models import person_name
-from apps.core.templatetags.portal import moment, pct, ratio
 from apps.deployments.models import ToolDeployment
 from apps.directives.models import Task
 from apps.directives.selectors import Schedule
+from apps.portal.formatting import moment, pct, ratio
 from apps.readiness.charts import MILESTONE_STATES
 from apps.readiness.clock import DEFAULT_TZ
 from apps.readiness.inputs import clock_settings, task_input, task_meta

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from apps.agencies.models import Agency
-from apps.core.templatetags.portal import RATING_LABELS, moment, pct, ratio
 from apps.directives.selectors import directive_schedule
+from apps.portal.formatting import RATING_LABELS, moment, pct, ratio
 from apps.readiness.charts import coverage_chart
 from apps.readiness.clock import local_date
 from apps.readiness.dashboard import HeatSummaryRow, fleet_picture

@@ -1,14 +1,13 @@
-"""Display helpers shared by the portal's pages: figures, deadlines and badges.
+"""The one module that writes the portal's figures, dates and labels as people read them:
+pages (through the `portal` template tags), charts, PDF builders, e-mails and exports all
+call these functions, so a figure reads the same everywhere.
 
-Badges always carry their meaning in words; colour only repeats it (WCAG 1.4.1).
-"""
+Plain functions of plain values; no request, no database."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django import template
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
 
 from apps.accounts.models import person_name
 from apps.readiness.charts._svg import index_text
@@ -17,14 +16,26 @@ from apps.readiness.models import Rating
 from apps.readiness.scoring import CLOCK_STATE_LABELS
 from apps.tracking.models import AgencyTask, ExtensionRequest
 
-register = template.Library()
-
 STATUS_LABELS = dict(AgencyTask.Status.choices)
 RATING_LABELS = dict(Rating.choices)
 EXTENSION_LABELS = dict(ExtensionRequest.Status.choices)
 
+__all__ = [
+    "CLOCK_STATE_LABELS",
+    "EXTENSION_LABELS",
+    "RATING_LABELS",
+    "STATUS_LABELS",
+    "day",
+    "deadline",
+    "heat_state",
+    "iso",
+    "moment",
+    "pct",
+    "person",
+    "ratio",
+]
 
-@register.filter
+
 def pct(value: float | None, digits: int = 0) -> str:
     """A fraction 0..1 as a percentage: 0.423 → "42%"; None → "—"."""
     if value is None:
@@ -32,13 +43,6 @@ def pct(value: float | None, digits: int = 0) -> str:
     return f"{value * 100:.{int(digits)}f}%"
 
 
-@register.filter
-def person(user) -> str:
-    """A person by name, "System" when there is none (apps.accounts.models.person_name)."""
-    return person_name(user)
-
-
-@register.filter
 def ratio(value: float | None) -> str:
     """An index such as SPI with two decimals; None (nothing planned yet) → "—"."""
     if value is None:
@@ -46,7 +50,11 @@ def ratio(value: float | None) -> str:
     return index_text(value)
 
 
-@register.filter
+def person(user) -> str:
+    """A person by name, "System" when there is none (apps.accounts.models.person_name)."""
+    return person_name(user)
+
+
 def deadline(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     """A deadline in the directive's zone: "Dec 27, 11:59 PM ET"."""
     if value is None:
@@ -56,7 +64,6 @@ def deadline(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     return f"{date_format(local, 'M j, g:i A')} {zone_abbreviation(value, tz)}"
 
 
-@register.filter
 def day(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     """The local calendar day of an instant: "Dec 27"."""
     if value is None:
@@ -64,59 +71,10 @@ def day(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     return date_format(value.astimezone(tz or DEFAULT_TZ), "M j")
 
 
-@register.filter
 def iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _badge(kind: str, value: str, labels: dict[str, str]) -> str:
-    return format_html(
-        '<span class="badge badge-{} badge-{}-{}">{}</span>',
-        kind,
-        kind,
-        value,
-        labels.get(value, value),
-    )
-
-
-@register.simple_tag
-def status_badge(status: str) -> str:
-    return _badge("status", status, STATUS_LABELS)
-
-
-@register.simple_tag
-def clock_badge(state: str) -> str:
-    return _badge("clock", state, CLOCK_STATE_LABELS)
-
-
-@register.simple_tag
-def rating_badge(rating: str | None) -> str:
-    if not rating:
-        return format_html('<span class="badge badge-rating badge-rating-none">Not rated</span>')
-    return _badge("rating", rating, RATING_LABELS)
-
-
-@register.simple_tag
-def extension_badge(status: str) -> str:
-    return _badge("extension", status, EXTENSION_LABELS)
-
-
-@register.simple_tag
-def page_url(url: str, query: str, number: int) -> str:
-    """One page of a paginated list: `url` (empty: this page), the query string kept from
-    the request (without "page"), then page=N. Escaped where it is output."""
-    return f"{url}?{query}&page={number}" if query else f"{url}?page={number}"
-
-
-@register.filter
-def heat_state(states: dict | None, code: str):
-    """The heat-map state (label, css class, icon) of one milestone of a figures row."""
-    from apps.readiness.charts import MILESTONE_STATES
-
-    return MILESTONE_STATES.get((states or {}).get(code, "pending"), MILESTONE_STATES["pending"])
-
-
-@register.filter
 def moment(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     """An instant with its year, in the directive's zone: "Nov 27, 2026, 6:00 AM ET" (the
     PDF reports, read long after the day they were made)."""
@@ -125,3 +83,10 @@ def moment(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     tz = tz or DEFAULT_TZ
     local = value.astimezone(tz)
     return f"{date_format(local, 'M j, Y, g:i A')} {zone_abbreviation(value, tz)}"
+
+
+def heat_state(states: dict | None, code: str):
+    """The heat-map state (label, css class, icon) of one milestone of a figures row."""
+    from apps.readiness.charts import MILESTONE_STATES
+
+    return MILESTONE_STATES.get((states or {}).get(code, "pending"), MILESTONE_STATES["pending"])

@@ -3,14 +3,8 @@ from datetime import UTC, datetime
 from django.core.paginator import Paginator
 from django.template.loader import render_to_string
 
-from apps.core.templatetags.portal import (
-    deadline,
-    extension_badge,
-    page_url,
-    pct,
-    ratio,
-    status_badge,
-)
+from apps.portal.formatting import deadline, pct, ratio
+from apps.portal.templatetags.portal import extension_badge, page_url, status_badge
 
 
 def test_an_index_is_truncated_so_a_value_under_a_threshold_never_reads_as_it():
