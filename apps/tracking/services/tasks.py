@@ -19,6 +19,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, changes_between, snapshot
 from apps.core.errors import DomainError, StaleVersion
 from apps.directives.models import Directive
+from apps.notices.services import notices_task_reviewed
 from apps.readiness.services import agency_figures_refresh_on_commit
 from apps.tracking import permissions
 from apps.tracking.models import AgencyTask, Evidence
@@ -288,13 +289,12 @@ def agency_task_verify(
     )
     task.verified_at = now or timezone.now()
     task.verified_by = actor
-    return agency_task_save_audited(
-        task=task,
-        before=before,
-        actor=actor,
-        action=AuditEvent.Action.VERIFY,
-        comment=(comment or "").strip(),
+    comment = (comment or "").strip()
+    agency_task_save_audited(
+        task=task, before=before, actor=actor, action=AuditEvent.Action.VERIFY, comment=comment
     )
+    notices_task_reviewed(agency_task=task, action=AuditEvent.Action.VERIFY, comment=comment, now=now)
+    return task
 
 
 def _send_back(
@@ -324,9 +324,11 @@ def _send_back(
         # Returned work is not done: it must not keep the full credit of a completion [R6]
         # until the agency resubmits it, so its percent stops short of complete.
         task.percent = min(task.percent, RETURNED_PERCENT_CAP)
-    return agency_task_save_audited(
+    agency_task_save_audited(
         task=task, before=before, actor=actor, action=audit_action, comment=comment
     )
+    notices_task_reviewed(agency_task=task, action=audit_action, comment=comment, now=now)
+    return task
 
 
 @transaction.atomic
@@ -368,13 +370,14 @@ def agency_task_na_accept(
     before = snapshot(task, TASK_AUDIT_FIELDS)
     task.na_accepted_at = now or timezone.now()
     task.na_accepted_by = actor
-    return agency_task_save_audited(
-        task=task,
-        before=before,
-        actor=actor,
-        action=AuditEvent.Action.ACCEPT_NA,
-        comment=(comment or "").strip(),
+    comment = (comment or "").strip()
+    agency_task_save_audited(
+        task=task, before=before, actor=actor, action=AuditEvent.Action.ACCEPT_NA, comment=comment
     )
+    notices_task_reviewed(
+        agency_task=task, action=AuditEvent.Action.ACCEPT_NA, comment=comment, now=now
+    )
+    return task
 
 
 @transaction.atomic
