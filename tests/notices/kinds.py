@@ -56,9 +56,7 @@ def _report_ready(w: World, capture) -> None:
 
 def _report_failed(w: World, capture) -> None:
     readiness_recompute(directive=w.directive)
-    report = report_request(
-        actor=w.ciso, scope=Report.Scope.AGENCY, agency=w.agency, enqueue=False
-    )
+    report = report_request(actor=w.ciso, scope=Report.Scope.AGENCY, agency=w.agency, enqueue=False)
     with capture(execute=True):
         report_mark_failed(report_id=report.pk, error="MemoryError: the worker ran out of memory")
 

@@ -48,7 +48,7 @@ def test_the_list_shows_my_notices_newest_first_with_unread_said_in_words(client
     assert "Their private news" not in page
     assert page.index("Fresh news") < page.index("Old news")
     assert page.count(">Unread</span>") == 1
-    assert "Notices</span> <span class=\"notice-count badge rounded-pill text-bg-warning\">1<" in (
+    assert 'Notices</span> <span class="notice-count badge rounded-pill text-bg-warning">1<' in (
         _bell(page)
     )
 
@@ -58,7 +58,8 @@ def test_the_unread_filter_keeps_the_unread_ones(client, me):
     NoticeFactory(user=me, subject="Not read yet")
     client.force_login(me)
     page = flat(client.get(reverse("notices:list"), {"show": "unread"}))
-    assert "Not read yet" in page and "Read already" not in page
+    assert "Not read yet" in page
+    assert "Read already" not in page
     assert 'href="/notices/?show=unread" aria-current="page"' in page
 
 
@@ -76,7 +77,12 @@ def test_anyone_elses_notice_is_a_404_and_stays_unread(client, me, theirs):
     assert client.post(url).status_code == 404
     assert client.post(url, {"open": "1"}, **HTMX).status_code == 404
     # The same answer as for a notice that does not exist.
-    assert client.post(reverse("notices:mark_read", kwargs={"pk": 987654}),).status_code == 404
+    assert (
+        client.post(
+            reverse("notices:mark_read", kwargs={"pk": 987654}),
+        ).status_code
+        == 404
+    )
     client.post(reverse("notices:mark_all_read"))
     theirs.refresh_from_db()
     assert theirs.read_at is None
@@ -89,7 +95,8 @@ def test_anonymous_is_sent_to_sign_in_and_sees_no_bell(client, theirs):
         reverse("notices:preferences"),
     ):
         response = client.get(url)
-        assert response.status_code == 302 and "/sign-in/" in response["Location"]
+        assert response.status_code == 302
+        assert "/sign-in/" in response["Location"]
     assert client.post(reverse("notices:mark_read", kwargs={"pk": theirs.pk})).status_code == 302
     sign_in = client.get(reverse("accounts:login"))
     assert sign_in.status_code == 200
@@ -113,7 +120,8 @@ def test_marking_read_is_a_post_with_csrf(me):
     page = client.get(reverse("notices:list")).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     response = client.post(url, {"csrfmiddlewaretoken": token})
-    assert response.status_code == 302 and response["Location"] == reverse("notices:list")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notices:list")
     notice.refresh_from_db()
     assert notice.read_at is not None
 
@@ -134,7 +142,8 @@ def test_open_marks_read_and_goes_to_the_page_it_is_about(client, me):
     notice = NoticeFactory(user=me, link="/reports/")
     client.force_login(me)
     response = client.post(reverse("notices:mark_read", kwargs={"pk": notice.pk}), {"open": "1"})
-    assert response.status_code == 302 and response["Location"] == "/reports/"
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/"
     notice.refresh_from_db()
     assert notice.is_read
 
@@ -162,9 +171,11 @@ def test_htmx_mark_read_answers_the_row_read_and_the_bell_counted_again(client, 
     assert response.status_code == 200
     page = flat(response)
     assert page.strip().startswith(f'<li id="notice-{notice.pk}" class="notice-row">')
-    assert ">Unread<" not in page and "Mark read" not in page
+    assert ">Unread<" not in page
+    assert "Mark read" not in page
     bell = _bell(page)
-    assert 'hx-swap-oob="true"' in bell and ">1</span>" in bell
+    assert 'hx-swap-oob="true"' in bell
+    assert ">1</span>" in bell
     assert '<div id="live-status" hx-swap-oob="innerHTML">Marked read: Fresh news</div>' in page
 
 

@@ -67,14 +67,13 @@ def notices_add(
     if not recipients:
         return []
     day = local_date(now, DEFAULT_TZ)
-    Notice.objects.bulk_create(
-        [
-            Notice(user=u, kind=kind, item_key=item_key[:64], day=day, subject=subject[:255],
-                   body=body, link=link)
-            for u in recipients
-        ],  # fmt: skip
-        ignore_conflicts=True,  # told of this change already (a retried request)
-    )
+    notices = [
+        Notice(user=u, kind=kind, item_key=item_key[:64], day=day, subject=subject[:255],
+               body=body, link=link)
+        for u in recipients
+    ]  # fmt: skip
+    # ignore_conflicts: someone told of this very change already is not told twice.
+    Notice.objects.bulk_create(notices, ignore_conflicts=True)
     user_ids = sorted({u.pk for u in recipients})
     # robust: a broker that cannot take the job must not fail the change that was just
     # committed; the periodic delivery sends what is left waiting (notices.deliver_pending).
@@ -101,7 +100,7 @@ def notices_deliver(
     for user_id in sorted(set(waiting.values_list("user_id", flat=True))):
         try:
             done = _deliver_user(user_id, now or timezone.now())
-        except Exception as exc:  # noqa: BLE001 - one bad address must not hold up the rest
+        except Exception as exc:  # one bad address must not hold up the rest
             logger.exception("Notices of user %s were not e-mailed; they wait for a retry", user_id)
             failures.append(exc)
             continue

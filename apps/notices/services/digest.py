@@ -107,9 +107,7 @@ def digest_gather(*, directive: Directive, now: datetime) -> Digest:
     )
 
 
-def digest_send(
-    *, directive: Directive | None = None, now: datetime | None = None
-) -> DigestResult:
+def digest_send(*, directive: Directive | None = None, now: datetime | None = None) -> DigestResult:
     """Log today's digest for every active oversight user (none when nothing waits for
     review), then e-mail what waits for them."""
     directive = directive or directive_current()
@@ -126,12 +124,11 @@ def digest_send(
             "notices/digest.txt", {"digest": digest, "directive": directive, "tz": schedule.tz}
         ).strip()
         day = local_date(now, schedule.tz)
-        logged = notices_log(
-            [
-                Notice(user=user, kind=Notice.Kind.DIGEST, item_key=f"digest:{directive.pk}",
-                       day=day, subject=digest.subject, body=body, link=reverse(queue))
-                for user in staff
-            ]  # fmt: skip
-        )
+        notices = [
+            Notice(user=user, kind=Notice.Kind.DIGEST, item_key=f"digest:{directive.pk}",
+                   day=day, subject=digest.subject, body=body, link=reverse(queue))
+            for user in staff
+        ]  # fmt: skip
+        logged = notices_log(notices)
     delivered = notices_deliver(user_ids=[user.pk for user in staff], now=now)
     return DigestResult(logged=logged, sent=delivered.sent, emails=delivered.emails)

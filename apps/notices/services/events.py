@@ -31,7 +31,8 @@ _REVIEWS = {
 
 def _agency_cisos(agency_id: int) -> list[User]:
     """Who is told of a change to an agency's records: its active CISOs (one query)."""
-    return list(User.objects.filter(role=User.Role.AGENCY_CISO, agency_id=agency_id, is_active=True))
+    cisos = User.objects.filter(role=User.Role.AGENCY_CISO, agency_id=agency_id, is_active=True)
+    return list(cisos)
 
 
 def _comment(comment: str) -> str:

@@ -11,8 +11,8 @@ from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, snapshot
 from apps.core.errors import DomainError
-from apps.notices.services import notices_extension_decided
 from apps.directives.selectors import Schedule, directive_schedule
+from apps.notices.services import notices_extension_decided
 from apps.readiness.clock import local_date
 from apps.readiness.inputs import due_of, task_meta
 from apps.tracking import permissions

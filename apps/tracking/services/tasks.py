@@ -293,7 +293,9 @@ def agency_task_verify(
     agency_task_save_audited(
         task=task, before=before, actor=actor, action=AuditEvent.Action.VERIFY, comment=comment
     )
-    notices_task_reviewed(agency_task=task, action=AuditEvent.Action.VERIFY, comment=comment, now=now)
+    notices_task_reviewed(
+        agency_task=task, action=AuditEvent.Action.VERIFY, comment=comment, now=now
+    )
     return task
 
 
