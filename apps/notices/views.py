@@ -53,7 +53,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One notice in full (a comment, the digest's items) and what it is about. Reading it
     does not mark it read: that is a POST (the buttons here and on the list)."""
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    return render(request, "notices/notice_detail.html", {"notice": notice})
+    context = {"notice": notice, "crumb": notice.get_kind_display()}
+    return render(request, "notices/notice_detail.html", context)
 
 
 @login_required
@@ -88,7 +89,7 @@ def notice_preferences(request: HttpRequest) -> HttpResponse:
     settings = selectors.notice_email_settings(user=request.user)
     if request.method == "GET":
         form = EmailPreferencesForm(settings=settings)
-        return render(request, "notices/preferences.html", {"form": form})
+        return _preferences_page(request, form)
     form = EmailPreferencesForm(request.POST, settings=settings)
     if form.is_valid():
         try:
@@ -100,4 +101,9 @@ def notice_preferences(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your e-mail settings are saved.")
             return redirect("notices:preferences")
-    return render(request, "notices/preferences.html", {"form": form}, status=422)
+    return _preferences_page(request, form, status=422)
+
+
+def _preferences_page(request: HttpRequest, form: EmailPreferencesForm, status: int = 200):
+    context = {"form": form, "crumb": "E-mail settings"}
+    return render(request, "notices/preferences.html", context, status=status)

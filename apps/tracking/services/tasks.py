@@ -259,6 +259,22 @@ def _oversight_move(
     return task, before
 
 
+def _review_save(
+    *,
+    task: AgencyTask,
+    before: dict,
+    actor: User,
+    action: str,
+    comment: str,
+    now: datetime | None,
+) -> AgencyTask:
+    """Save oversight's review of a task (audited) and tell the agency's CISOs of it, in
+    the same transaction (the notices app e-mails them once it commits)."""
+    agency_task_save_audited(task=task, before=before, actor=actor, action=action, comment=comment)
+    notices_task_reviewed(agency_task=task, action=action, comment=comment, now=now)
+    return task
+
+
 # The most a returned task may claim (it was complete until oversight sent it back).
 RETURNED_PERCENT_CAP = 90
 
@@ -289,14 +305,14 @@ def agency_task_verify(
     )
     task.verified_at = now or timezone.now()
     task.verified_by = actor
-    comment = (comment or "").strip()
-    agency_task_save_audited(
-        task=task, before=before, actor=actor, action=AuditEvent.Action.VERIFY, comment=comment
+    return _review_save(
+        task=task,
+        before=before,
+        actor=actor,
+        action=AuditEvent.Action.VERIFY,
+        comment=(comment or "").strip(),
+        now=now,
     )
-    notices_task_reviewed(
-        agency_task=task, action=AuditEvent.Action.VERIFY, comment=comment, now=now
-    )
-    return task
 
 
 def _send_back(
@@ -326,11 +342,9 @@ def _send_back(
         # Returned work is not done: it must not keep the full credit of a completion [R6]
         # until the agency resubmits it, so its percent stops short of complete.
         task.percent = min(task.percent, RETURNED_PERCENT_CAP)
-    agency_task_save_audited(
-        task=task, before=before, actor=actor, action=audit_action, comment=comment
+    return _review_save(
+        task=task, before=before, actor=actor, action=audit_action, comment=comment, now=now
     )
-    notices_task_reviewed(agency_task=task, action=audit_action, comment=comment, now=now)
-    return task
 
 
 @transaction.atomic
@@ -372,14 +386,14 @@ def agency_task_na_accept(
     before = snapshot(task, TASK_AUDIT_FIELDS)
     task.na_accepted_at = now or timezone.now()
     task.na_accepted_by = actor
-    comment = (comment or "").strip()
-    agency_task_save_audited(
-        task=task, before=before, actor=actor, action=AuditEvent.Action.ACCEPT_NA, comment=comment
+    return _review_save(
+        task=task,
+        before=before,
+        actor=actor,
+        action=AuditEvent.Action.ACCEPT_NA,
+        comment=(comment or "").strip(),
+        now=now,
     )
-    notices_task_reviewed(
-        agency_task=task, action=AuditEvent.Action.ACCEPT_NA, comment=comment, now=now
-    )
-    return task
 
 
 @transaction.atomic
