@@ -77,7 +77,7 @@ def test_the_ciso_finds_reads_and_opens_the_notices_of_oversights_decisions(
     screenshot(page, "notices-03-detail")
     page.get_by_role("button", name="Go to the page it is about").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("T03")
-    expect(page.locator("#notice-bell")).to_have_accessible_name("Notices , none unread")
+    expect(page.locator("#notice-bell")).to_have_accessible_name("Notices, none unread")
     assert not Notice.objects.filter(user=world.ciso, read_at__isnull=True).exists()
 
 
