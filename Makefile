@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine (see README.md):
 #   make run   - virtualenv, install, migrate, demo data, web + worker + scheduler (SQLite, no broker server)
 #   make test  - the whole suite against PostgreSQL and Redis
+# Both first run scripts/ensure-system, which installs the Debian packages they need (and,
+# for the tests, starts PostgreSQL and Redis) or says exactly what to do.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -29,6 +31,7 @@ seed: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
 
 run: seed
+	@scripts/ensure-system run
 	@DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py sync_schedules
 	@DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py collectstatic --no-input -v 0
 	@echo ""
@@ -37,6 +40,7 @@ run: seed
 	@DJANGO_SETTINGS_MODULE=config.settings.local WEB_PORT=$(PORT) WEB_HOST=$(HOST) $(BIN)/honcho start -f Procfile.local
 
 test: $(STAMP)
+	@scripts/ensure-system test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
