@@ -85,9 +85,7 @@ def test_a_missing_package_that_cannot_be_installed_stops_make_test_before_any_t
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
     assert "ensure-system: missing Debian packages: poppler-utils chromium" in output
-    expected = (
-        "apt-get update && apt-get install -y --no-install-recommends poppler-utils chromium"
-    )
+    expected = "apt-get update && apt-get install -y --no-install-recommends poppler-utils chromium"
     assert expected in output
     assert "-m pytest" not in output
     assert "pytest " not in output.replace("-m pytest", "")
@@ -109,7 +107,7 @@ def test_redis_is_started_when_it_does_not_answer_and_the_check_then_takes_under
 ):
     port = _free_port()
     machine["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         _ping(port)
     try:
         started = subprocess.run(
