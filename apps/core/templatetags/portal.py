@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
@@ -118,3 +119,18 @@ def moment(value: datetime | None, tz: ZoneInfo | None = None) -> str:
     tz = tz or DEFAULT_TZ
     local = value.astimezone(tz)
     return f"{date_format(local, 'M j, Y, g:i A')} {zone_abbreviation(value, tz)}"
+
+
+@register.filter
+def elapsed(since: datetime | None) -> str:
+    """Time from `since` to now, as a job's status shows it: "42 s", "3 min 05 s",
+    "1 h 02 min"."""
+    if since is None:
+        return "—"
+    minutes, seconds = divmod(max(0, int((timezone.now() - since).total_seconds())), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {seconds:02d} s"
+    return f"{seconds} s"
