@@ -1,15 +1,29 @@
 """Local and demo runs (`make run`): SQLite file and Celery over the embedded filesystem
 broker, so nothing but Python is needed."""
 
+import warnings
 from pathlib import Path
 
 from config import embedded_broker
 from config.env import env
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, STORAGES
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+# WhiteNoise serves the static files straight from the app and project folders, edits
+# included: no collectstatic at each start (it took ~10 s). Production collects them.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The demo's worker runs as whoever typed `make run`, root on our machines. Celery's
+# warning about root is meant for deployed workers, which run as a service user.
+warnings.filterwarnings("ignore", message="You're running the worker with superuser privileges")
 
 # The embedded broker's folders must exist before the worker, beat or the web process
 # publish anything.

@@ -1,0 +1,120 @@
+"""`make run`: prepare the local demo in this one Django process, then run web, worker and
+scheduler until Ctrl-C.
+
+Each step is skipped when already done, so a second start reaches its first page in a few
+seconds: migrations only when some are unapplied; the demo data's loader adds only what
+is missing (nothing, once loaded); the schedules are written again (idempotent, instant).
+Static files need no collecting: WhiteNoise serves them from the source folders
+(config/settings/local.py)."""
+
+import io
+import sys
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+from apps.core.jobs import lost_jobs_sweep
+from apps.demo import stack
+from apps.demo.services import Login, login_lines, seed_demo, seed_summary
+from apps.directives.selectors import directive_schedule
+from apps.tracking.models import AgencyTask
+
+DEMO_DAY = 12
+
+
+class Command(BaseCommand):
+    help = "Prepare the local demo (only what is missing) and run web, worker and scheduler."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, host: str, port: int, **options):
+        web, worker = servers = stack.demo_servers(host=host, port=port)
+        with stack.terminal_foreground():
+            try:
+                self.migrate()
+                logins = self.seed()
+                # The web server boots (~2 s) while the worker's share is prepared; the
+                # worker starts once the first page can be served (2 cores: it would
+                # slow the web server's start).
+                stack.start(web)
+                self.prepare_jobs()
+                listening = stack.wait_until_listening(web, host=host, port=port)
+                if listening:
+                    stack.start(worker)
+            except KeyboardInterrupt:
+                stack.stop_all(servers)
+                self.stdout.write("Interrupted; nothing is left running.")
+                sys.exit(130)
+            if listening:
+                self.stdout.write(self.banner(host, port, logins))
+                exited = stack.wait_for_stop(servers)
+            else:
+                exited = web
+            if exited is None:
+                self.stdout.write("Stopping web, worker and scheduler...")
+            stack.stop_all(servers)
+        if exited is not None:
+            self.stderr.write(
+                f"The {exited.name} server stopped on its own (exit status "
+                f"{exited.process.returncode}); the others were stopped too."
+            )
+            sys.exit(1)
+        self.stdout.write("Stopped web, worker and scheduler.")
+
+    def prepare_jobs(self) -> None:
+        call_command("sync_schedules", stdout=io.StringIO())
+        # No worker runs yet: a report that was rendering when the demo last stopped is
+        # lost (the embedded broker never hands a job out twice); queue it again.
+        for swept in lost_jobs_sweep(stopped=True):
+            self.stdout.write(
+                f"Jobs: {swept.model} #{swept.pk} was interrupted by the last stop; "
+                f"{'queued again' if swept.outcome == 'requeued' else 'marked failed'}."
+            )
+        connections.close_all()  # the worker opens its own
+
+    def migrate(self) -> None:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        if not plan:
+            self.stdout.write("Database: up to date.")
+            return
+        started = time.perf_counter()
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(
+            f"Database: applied {len(plan)} migrations ({time.perf_counter() - started:.1f} s)."
+        )
+
+    def seed(self) -> list[Login]:
+        if not AgencyTask.objects.exists():
+            self.stdout.write("Demo data: loading (about half a minute, the first time only)...")
+        started = time.perf_counter()
+        result = seed_demo(day=DEMO_DAY, seed=2026, explicit_day=False)
+        if any(result[kind] for kind in ("tasks", "deployments", "remediations")):
+            seconds = time.perf_counter() - started
+            self.stdout.write(f"Demo data: {seed_summary(result, seconds=seconds)}")
+            return result["logins"]
+        directive = result["directive"]
+        clock = directive_schedule(directive=directive).clock(timezone.now())
+        self.stdout.write(
+            f"Demo data: already loaded ({directive.code}, day {clock.day_number} of "
+            f"{clock.window_days}; `manage.py seed_demo --day 12` sets the clock back)."
+        )
+        return result["logins"]
+
+    def banner(self, host: str, port: int, logins: list[Login]) -> str:
+        return "\n".join(
+            [
+                "",
+                f"  Cyber Readiness Portal: http://{host}:{port}/"
+                "   (Ctrl-C stops web, worker and scheduler)",
+                "",
+                *(f"  {line}" for line in login_lines(logins)),
+                "",
+            ]
+        )
