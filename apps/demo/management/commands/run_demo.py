@@ -39,13 +39,12 @@ class Command(BaseCommand):
             try:
                 self.migrate()
                 logins = self.seed()
-                # The web server boots (~2 s) while the worker's share is prepared; the
-                # worker starts once the first page can be served (2 cores: it would
-                # slow the web server's start).
+                # The worker and its share of the set-up wait until the first page can be
+                # served: on 2 cores they would slow the web server's start.
                 stack.start(web)
-                self.prepare_jobs()
                 listening = stack.wait_until_listening(web, host=host, port=port)
                 if listening:
+                    self.prepare_jobs()
                     stack.start(worker)
             except KeyboardInterrupt:
                 stack.stop_all(servers)
