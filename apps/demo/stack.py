@@ -1,5 +1,6 @@
-"""The processes of `make run`: the web server and the Celery worker with its embedded
-scheduler, started and stopped together by the `run_demo` command.
+"""The servers of `make run`, started and stopped together by the `run_demo` command: the
+web server in a thread of that process (the first page then needs no second Python and
+Django start-up), and the Celery worker with the scheduler inside it as a child process.
 
 Ctrl-C must end `make run` with status 0 and no ERROR or SIGKILL lines. Two things stand in
 the way of simply sharing the terminal's signal with every process (what honcho did):
@@ -10,24 +11,26 @@ the way of simply sharing the terminal's signal with every process (what honcho 
   terminal's foreground in a process group of its own: Ctrl-C reaches it alone, and make
   only sees it exit 0.
 - A worker whose pool processes get the signal too logs each of their deaths as an
-  ERROR. So each server runs in its own process group and hears only from this process,
-  which stops the worker the way Celery expects (warm, then cold after a grace period).
+  ERROR. So the worker runs in a process group of its own and hears only from this
+  process, which stops it the way Celery expects (warm, then cold after a grace period).
 """
 
 import contextlib
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
+from django.core.servers.basehttp import (
+    ThreadedWSGIServer,
+    WSGIRequestHandler,
+    get_internal_wsgi_application,
+)
+from django.urls import get_resolver
 
 # An idle worker on the embedded broker takes ~6 s to stop warm (its polling loop); a
 # running job gets the rest of this time to finish before the worker is stopped cold. A
@@ -37,34 +40,59 @@ STOP_SECONDS = 15
 _PR_SET_PDEATHSIG = 1
 
 
-@dataclass
-class Server:
-    name: str
-    command: list[str]
-    stop_signal: signal.Signals
-    process: subprocess.Popen | None = None
+class Web:
+    """Django's development server (what `runserver` runs: threaded, requests logged), in a
+    thread. Binds at once: a port in use raises OSError here."""
+
+    def __init__(self, *, host: str, port: int):
+        self.httpd = ThreadedWSGIServer((host, port), WSGIRequestHandler, ipv6=":" in host)
+        self.httpd.set_app(get_internal_wsgi_application())
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="web", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        # Views and templates are imported now rather than by the first visitor's request.
+        get_resolver().url_patterns  # noqa: B018
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+        self.httpd.server_close()
 
 
-def demo_servers(*, host: str, port: int) -> list[Server]:
-    """Django's development server, and one worker (2 processes) with beat inside it."""
-    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
-    return [
-        Server(
-            "web",
-            [*manage, "runserver", "--noreload", "--skip-checks", f"{host}:{port}"],
-            # runserver ends on KeyboardInterrupt with status 0.
-            signal.SIGINT,
-        ),
-        Server(
-            "worker",
-            # --quiet: no banner (it pushed the URL and the logins off the screen);
-            # WARNING: the worker speaks when something goes wrong.
-            [sys.executable, "-m", "celery", "-A", "config", "--quiet", "worker", "--beat",
-             "--loglevel=WARNING", "--concurrency=2", "--without-mingle", "--without-gossip",
-             "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler"],
-            signal.SIGTERM,  # warm shutdown: running jobs may finish
-        ),
+class Worker:
+    """One Celery worker (2 processes) with beat inside it, in a process group of its own."""
+
+    command = [
+        sys.executable, "-m", "celery", "-A", "config",
+        # No banner (it pushed the URL and the logins off the screen); warnings and errors
+        # only.
+        "--quiet", "worker", "--beat", "--loglevel=WARNING", "--concurrency=2",
+        "--without-mingle", "--without-gossip",
+        "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
     ]  # fmt: skip
+
+    def __init__(self):
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            process_group=0, preexec_fn=_child_setup,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # warm shutdown: running jobs may end
+            if not _wait(self.process, WARM_SHUTDOWN_SECONDS):
+                self.process.send_signal(signal.SIGQUIT)  # cold: running jobs are dropped
+        if not _wait(self.process, STOP_SECONDS):
+            print(f"The worker did not stop in {STOP_SECONDS} s; killed.", flush=True)
+            self.process.kill()
+            self.process.wait()
 
 
 def _child_setup() -> None:
@@ -73,57 +101,21 @@ def _child_setup() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start(server: Server) -> None:
-    env = {**os.environ, "DJANGO_RUNSERVER_HIDE_WARNING": "true", "PYTHONUNBUFFERED": "1"}
-    server.process = subprocess.Popen(
-        server.command, cwd=settings.BASE_DIR, env=env, stdin=subprocess.DEVNULL,
-        process_group=0, preexec_fn=_child_setup,
-    )  # fmt: skip
-
-
-def wait_until_listening(web: Server, *, host: str, port: int, timeout: float = 60) -> bool:
-    """True once the web server accepts connections; False if it exited first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and web.process.poll() is None:
-        try:
-            with socket.create_connection((host, port), timeout=1):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def wait_for_stop(servers: list[Server]) -> Server | None:
-    """Block until Ctrl-C (SIGINT), SIGTERM or SIGHUP, or until a server exits on its own
-    (returned). Signals that come later are ignored: stop_all is under way."""
+def wait_for_stop(worker: Worker) -> bool:
+    """Block until Ctrl-C (SIGINT), SIGTERM or SIGHUP (True), or until the worker exits on
+    its own (False). Signals that come later are ignored: the stop is under way."""
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop.set())
     while not stop.wait(0.3):
-        exited = next((s for s in servers if s.process.poll() is not None), None)
-        if exited:
-            return exited
-    return None
+        if worker.process.poll() is not None:
+            return False
+    return True
 
 
-def stop_all(servers: list[Server]) -> None:
-    for server in servers:
-        if server.process and server.process.poll() is None:
-            server.process.send_signal(server.stop_signal)
-    for server in servers:
-        if server.process is None:
-            continue
-        if server.name == "worker" and not _wait(server, WARM_SHUTDOWN_SECONDS):
-            server.process.send_signal(signal.SIGQUIT)  # cold shutdown: jobs are dropped
-        if not _wait(server, STOP_SECONDS):
-            print(f"{server.name} did not stop in {STOP_SECONDS} s; killed.", flush=True)
-            server.process.kill()
-            server.process.wait()
-
-
-def _wait(server: Server, seconds: float) -> bool:
+def _wait(process: subprocess.Popen, seconds: float) -> bool:
     try:
-        server.process.wait(timeout=seconds)
+        process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         return False
     return True

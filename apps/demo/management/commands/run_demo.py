@@ -1,5 +1,5 @@
-"""`make run`: prepare the local demo in this one Django process, then run web, worker and
-scheduler until Ctrl-C.
+"""`make run`: prepare the local demo in this one Django process, then serve the web from
+it and run the worker with the scheduler beside it until Ctrl-C (apps/demo/stack.py).
 
 Each step is skipped when already done, so a second start reaches its first page in a few
 seconds: migrations only when some are unapplied; the demo data's loader adds only what
@@ -12,7 +12,7 @@ import sys
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -34,36 +34,38 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, host: str, port: int, **options):
-        web, worker = servers = stack.demo_servers(host=host, port=port)
+        worker = stack.Worker()
         with stack.terminal_foreground():
             try:
                 self.migrate()
                 logins = self.seed()
-                # The worker and its share of the set-up wait until the first page can be
-                # served: on 2 cores they would slow the web server's start.
-                stack.start(web)
-                listening = stack.wait_until_listening(web, host=host, port=port)
-                if listening:
-                    self.prepare_jobs()
-                    stack.start(worker)
+                try:
+                    web = stack.Web(host=host, port=port)
+                except OSError as exc:
+                    raise CommandError(
+                        f"Cannot serve on {host}:{port} ({exc.strerror}); "
+                        "`PORT=8080 make run` picks another port."
+                    ) from exc
+                web.start()
+                # The worker and its share of the set-up come once the first page can be
+                # served: on 2 cores they would slow it down.
+                self.prepare_jobs()
+                worker.start()
             except KeyboardInterrupt:
-                stack.stop_all(servers)
+                worker.stop()
                 self.stdout.write("Interrupted; nothing is left running.")
                 sys.exit(130)
-            if listening:
-                self.stdout.write(self.banner(host, port, logins))
-                exited = stack.wait_for_stop(servers)
-            else:
-                exited = web
-            if exited is None:
+            self.stdout.write(self.banner(host, port, logins))
+            stopped = stack.wait_for_stop(worker)
+            if stopped:
                 self.stdout.write("Stopping web, worker and scheduler...")
-            stack.stop_all(servers)
-        if exited is not None:
-            self.stderr.write(
-                f"The {exited.name} server stopped on its own (exit status "
-                f"{exited.process.returncode}); the others were stopped too."
+            worker.stop()
+            web.stop()
+        if not stopped:
+            raise CommandError(
+                f"The worker stopped on its own (exit status {worker.process.returncode}); "
+                "the web server was stopped too."
             )
-            sys.exit(1)
         self.stdout.write("Stopped web, worker and scheduler.")
 
     def prepare_jobs(self) -> None:
