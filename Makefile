@@ -1,6 +1,8 @@
 # Two commands set everything up on a fresh machine (see README.md):
 #   make run   - virtualenv, install, migrate, demo data, web + worker + scheduler (SQLite, no broker server)
 #   make test  - the whole suite against PostgreSQL and Redis
+# Both first run scripts/ensure-system, which installs the Debian packages they need (and,
+# for the tests, starts PostgreSQL and Redis) or says exactly what to do.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +12,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: install run serve test lint format bench clean migrate seed
+.PHONY: install run test lint format bench clean
 
 # The lock file pins every package; uv installs it in ~2 s where pip takes ~20 s.
 $(STAMP): pyproject.toml requirements.lock
@@ -22,21 +24,14 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-migrate: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py migrate --no-input
-
-seed: migrate
-	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py seed_demo
-
-run: seed
-	@DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py sync_schedules
-	@DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py collectstatic --no-input -v 0
-	@echo ""
-	@echo "  Cyber Readiness Portal: http://$(HOST):$(PORT)/   (Ctrl-C stops web, worker and scheduler)"
-	@echo ""
-	@DJANGO_SETTINGS_MODULE=config.settings.local WEB_PORT=$(PORT) WEB_HOST=$(HOST) $(BIN)/honcho start -f Procfile.local
+# One Django process migrates, seeds and syncs the schedules (each only if needed), then
+# runs web, worker and scheduler until Ctrl-C (apps/demo/management/commands/run_demo.py).
+run: $(STAMP)
+	@scripts/ensure-system run
+	@DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	@scripts/ensure-system test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

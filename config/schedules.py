@@ -54,6 +54,13 @@ JOBS = (
         description="The final fleet PDF, figures judged at the directive's deadline.",
     ),
     Job(
+        name="Re-queue lost jobs",
+        task="core.sweep_lost_jobs",
+        every_minutes=5,
+        description="Reports (any job with a status row) queued or running past their time "
+        "limit: enqueued again, failed after a second loss.",
+    ),
+    Job(
         name="Review digest",
         task="notices.send_digest",
         at="07:00",

@@ -100,11 +100,39 @@ def _shifted(model, names: Sequence[str], delta: timedelta) -> dict[str, Express
     }
 
 
+# The two-minute tour the README suggests: a CISO's agency page, oversight's queues, then
+# leadership's dashboards.
+TOUR = ("ciso", "oversight", "leadership")
+
+
+def seed_summary(result: dict, *, seconds: float) -> str:
+    """What a `seed_demo` run did, in one line."""
+    directive = result["directive"]
+    return (
+        f"Directive {directive.code} issued {directive.issued_at:%Y-%m-%d}; "
+        f"{result['agencies']} reporting agencies; new rows: {result['tasks']} tasks, "
+        f"{result['deployments']} deployments, {result['remediations']} remediation records "
+        f"({seconds:.1f} s)."
+    )
+
+
+def login_lines(logins: Sequence[Login]) -> list[str]:
+    """The demo logins as `seed_demo` and `make run` print them, the tour first."""
+    first = {name: i for i, name in enumerate(TOUR)}
+    ordered = sorted(logins, key=lambda login: first.get(login.username, len(TOUR)))
+    lines = [f"Demo logins (local demo only), password {DEMO_PASSWORD} for each:"]
+    for login in ordered:
+        agency = f" · {login.agency}" if login.agency else ""
+        hint = "   <- start here" if login.username == TOUR[0] else ""
+        lines.append(f"  {login.username:<11} {login.role}{agency}{hint}")
+    return lines
+
+
 def demo_users(directive: Directive) -> list[Login]:
     """One user per role, and CISOs for a few well-known agencies (password set once)."""
     logins = []
 
-    def ensure(username: str, role: str, agency: Agency | None, **extra) -> None:
+    def ensure(username: str, role: str, agency: Agency | None, label: str = "", **extra) -> None:
         user, created = User.objects.get_or_create(
             username=username,
             defaults={
@@ -117,7 +145,8 @@ def demo_users(directive: Directive) -> list[Login]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        logins.append(Login(username, DEMO_PASSWORD, user.get_role_display(), str(agency or "")))
+        label = label or user.get_role_display()
+        logins.append(Login(username, DEMO_PASSWORD, label, str(agency or "")))
 
     ensure("oversight", User.Role.OVERSIGHT, None, first_name="Olivia", last_name="Oversight")
     ensure("leadership", User.Role.LEADERSHIP, None, first_name="Lee", last_name="Leadership")
@@ -127,7 +156,11 @@ def demo_users(directive: Directive) -> list[Login]:
             agency = Agency.objects.filter(name=name).first()
         if agency is not None:
             ensure(username, User.Role.AGENCY_CISO, agency, first_name="Casey", last_name="CISO")
-    ensure("admin", User.Role.LEADERSHIP, None, is_staff=True, is_superuser=True, first_name="Ada")
+    # Reads the portal as leadership does; the login is for the Django admin.
+    ensure(
+        "admin", User.Role.LEADERSHIP, None, label="Django admin (operator) at /admin/",
+        is_staff=True, is_superuser=True, first_name="Ada",
+    )  # fmt: skip
     return logins
 
 

@@ -7,6 +7,7 @@ Plain functions of plain values; no request, no database."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from apps.accounts.models import person_name
@@ -27,6 +28,7 @@ __all__ = [
     "STATUS_LABELS",
     "day",
     "deadline",
+    "elapsed",
     "heat_state",
     "iso",
     "moment",
@@ -90,3 +92,17 @@ def heat_state(states: dict | None, code: str):
     from apps.readiness.charts import MILESTONE_STATES
 
     return MILESTONE_STATES.get((states or {}).get(code, "pending"), MILESTONE_STATES["pending"])
+
+
+def elapsed(since: datetime | None) -> str:
+    """Time from `since` to now, as a job's status shows it: "42 s", "3 min 05 s",
+    "1 h 02 min"."""
+    if since is None:
+        return "—"
+    minutes, seconds = divmod(max(0, int((timezone.now() - since).total_seconds())), 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {seconds:02d} s"
+    return f"{seconds} s"

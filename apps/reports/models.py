@@ -47,6 +47,10 @@ class Report(TimeStampedModel):
     trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.ON_DEMAND)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
+    # What the job is doing, in words ("Laying out the pages"), while queued or running.
+    phase = models.CharField(max_length=80, blank=True)
+    # Renderings lost with their worker (apps.core.jobs.lost_jobs_sweep re-queues the first).
+    attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     file = models.FileField(upload_to=report_upload_to, blank=True, max_length=255)
     sha256 = models.CharField(max_length=64, blank=True)

@@ -103,13 +103,13 @@ def report_render(*, report_id: int) -> Report | None:
         return Report.objects.filter(pk=report_id).first()
     report = started
     try:
-        _progress(report, 10)
         template, context = report_context(report=report, generated_at=timezone.now())
-        _progress(report, 35)
         html = pdf.render_html(template, context)
-        _progress(report, 45)
-        rendered = pdf.html_to_pdf(html)
-        _progress(report, 95)
+        _progress(report, 40, "Laying out the pages")
+        rendered = pdf.html_to_pdf(
+            html, on_laid_out=lambda pages: _progress(report, 85, f"Writing {pages} pages")
+        )
+        _progress(report, 95, "Storing the file")
     except (OperationalError, InterfaceError):
         raise
     except Exception as exc:  # any rendering error ends the report, with the reason
@@ -131,8 +131,8 @@ def _start(report_id: int) -> Report | None:
         if report.status == Status.QUEUED:  # a redelivered job keeps the first start
             report.started_at = timezone.now()
         report.status = Status.RUNNING
-        report.progress = 5
-        report.save(update_fields=["status", "progress", "started_at", "updated_at"])
+        report.progress, report.phase = 5, "Gathering figures"
+        report.save(update_fields=["status", "progress", "phase", "started_at", "updated_at"])
     return report
 
 
@@ -182,8 +182,9 @@ def report_mark_failed(*, report_id: int, error: str) -> Report | None:
     return report
 
 
-def _progress(report: Report, percent: int) -> None:
-    Report.objects.filter(pk=report.pk, status=Status.RUNNING).update(progress=percent)
+def _progress(report: Report, percent: int, phase: str) -> None:
+    # updated_at stays: it marks the start, from which apps.core.jobs judges a lost job.
+    Report.objects.filter(pk=report.pk, status=Status.RUNNING).update(progress=percent, phase=phase)
 
 
 def _describe(exc: BaseException) -> str:

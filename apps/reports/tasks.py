@@ -2,7 +2,7 @@
 
 from celery import Task, shared_task
 
-from apps.core.jobs import JOB_OPTIONS
+from apps.core.jobs import JOB_OPTIONS, status_row_job
 from apps.reports.models import Report
 from apps.reports.services import fleet_report_scheduled, report_mark_failed, report_render
 
@@ -16,6 +16,12 @@ class RenderTask(Task):
             report_mark_failed(report_id=report_id, error=f"{type(exc).__name__}: {exc}")
 
 
+@status_row_job(
+    model=Report,
+    fail=lambda pk, message: report_mark_failed(report_id=pk, error=message),
+    lost_message="Rendering was interrupted twice; request it again.",
+    reset={"progress": 0, "phase": ""},
+)
 @shared_task(name="reports.render_report", base=RenderTask, **JOB_OPTIONS)
 def render_report(report_id: int) -> dict:
     """Render one queued report (a redelivered job finds it done and does nothing)."""

@@ -3,6 +3,7 @@
 import io
 import re
 import subprocess
+import time
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -59,3 +60,14 @@ def save_pngs(data: bytes, name: str, pages: list[int], dpi: int = 70) -> list[P
         )  # fmt: skip
         made.append(prefix.with_suffix(".png"))
     return made
+
+
+def wait_for_status(report: Report, statuses: set[str], timeout: float = 60) -> Report:
+    """The report once a worker has brought it to one of `statuses`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        report.refresh_from_db()
+        if report.status in statuses:
+            return report
+        time.sleep(0.2)
+    raise AssertionError(f"report #{report.pk} still {report.status} after {timeout} s")

@@ -19,12 +19,12 @@ _html_to_pdf = pdf.html_to_pdf
 _paused = False
 
 
-def _slow_once(html: str) -> pdf.RenderedPdf:
+def _slow_once(html: str, **kwargs) -> pdf.RenderedPdf:
     global _paused
     if DELAY and not _paused:
         _paused = True
         time.sleep(DELAY)
-    return _html_to_pdf(html)
+    return _html_to_pdf(html, **kwargs)
 
 
 # apps.reports.services calls pdf.html_to_pdf through the module, so it finds this one.

@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,30 +18,10 @@ from apps.directives.selectors import directive_schedule
 from apps.reports.models import Report
 from apps.reports.services import fleet_report_scheduled, report_request
 from config.celery import app
-from tests.reports.helpers import page_texts
+from tests.reports.helpers import page_texts, wait_for_status
 from tests.reports.scenario import make_fleet
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_for(report: Report, statuses: set[str], timeout: float = 60) -> Report:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        report.refresh_from_db()
-        if report.status in statuses:
-            return report
-        time.sleep(0.2)
-    raise AssertionError(f"report #{report.pk} still {report.status} after {timeout} s")
-
-
-@pytest.fixture
-def not_eager():
-    app.conf.task_always_eager = False
-    app.control.purge()  # no job left over from an interrupted run reaches these workers
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 @pytest.mark.slow
@@ -52,7 +31,7 @@ def test_a_worker_on_redis_renders_a_requested_report(not_eager):
     assert app.conf.broker_url.startswith("redis://")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         report = report_request(actor=fleet.oversight, scope="fleet")  # enqueued on commit
-        report = _wait_for(report, {"done", "failed"})
+        report = wait_for_status(report, {"done", "failed"})
     assert report.status == Report.Status.DONE, report.error
     assert report.started_at <= report.finished_at
     assert report.progress == 100
@@ -100,14 +79,14 @@ def test_a_worker_killed_mid_render_has_the_job_redelivered_and_the_report_compl
     second = None
     try:
         report = report_request(actor=fleet.oversight, scope="fleet")
-        report = _wait_for(report, {"running", "done", "failed"})
+        report = wait_for_status(report, {"running", "done", "failed"})
         assert report.status == Report.Status.RUNNING
         first.send_signal(signal.SIGKILL)  # the worker dies without acknowledging the job
         first.wait(timeout=30)
         # Redis hands the unacknowledged job to the next worker after its visibility
         # timeout (4 s here, tests/reports/worker_settings.py).
         second = _worker(str(media), delay=0)
-        report = _wait_for(report, {"done", "failed"}, timeout=90)
+        report = wait_for_status(report, {"done", "failed"}, timeout=90)
         assert report.status == Report.Status.DONE, report.error
     finally:
         for proc in (first, second):

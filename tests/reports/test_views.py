@@ -2,9 +2,13 @@
 agency's (another agency's answers 404, as if missing), oversight and leadership all,
 anonymous users are sent to sign in."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.reports.models import Report
 from apps.reports.services import report_request
@@ -129,12 +133,21 @@ def test_the_status_fragment_polls_while_the_report_renders_and_stops_when_it_en
     assert f'hx-get="{status_url}"' in page
     assert 'hx-trigger="every 2s"' in page
     fragment = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
-    assert "Queued." in fragment
+    assert re.search(r"<strong>Queued</strong> for \d+ s\.", fragment)
     assert 'hx-trigger="every 2s"' in fragment
 
-    Report.objects.filter(pk=queued.pk).update(status="running", progress=45)
+    started = timezone.now() - timedelta(minutes=3, seconds=5)
+    Report.objects.filter(pk=queued.pk).update(
+        status="running", progress=40, phase="Laying out the pages", started_at=started
+    )
     fragment = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
-    assert "45% done" in fragment
+    # Elapsed from the start, to the second (a slow request may add one).
+    assert re.search(r"Laying out the pages · 40% done · 3 min 0[5-9] s elapsed\.", fragment)
+    assert 'hx-trigger="every 2s"' in fragment
+
+    Report.objects.filter(pk=queued.pk).update(status="queued", attempts=1, phase="")
+    fragment = client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "interrupted (the worker stopped), so it was queued again" in fragment
     assert 'hx-trigger="every 2s"' in fragment
 
     done = client.get(

@@ -17,7 +17,8 @@ from apps.portal.formatting import (
 register = template.Library()
 
 # Every figure a template writes goes through apps.portal.formatting (STYLE rule 16).
-for _name in ("pct", "ratio", "person", "deadline", "day", "iso", "moment", "heat_state"):
+_FILTERS = ("pct", "ratio", "person", "deadline", "day", "iso", "moment", "heat_state", "elapsed")
+for _name in _FILTERS:
     register.filter(_name, getattr(formatting, _name))
 
 

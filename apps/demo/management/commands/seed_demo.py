@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from apps.demo.services import seed_demo
+from apps.demo.services import login_lines, seed_demo, seed_summary
 
 
 class Command(BaseCommand):
@@ -18,16 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args, day=None, seed=2026, **options):
         started = time.perf_counter()
         result = seed_demo(day=12 if day is None else day, seed=seed, explicit_day=day is not None)
-        directive = result["directive"]
-        self.stdout.write(
-            f"Directive {directive.code} issued {directive.issued_at:%Y-%m-%d}; "
-            f"{result['agencies']} reporting agencies; new rows: {result['tasks']} tasks, "
-            f"{result['deployments']} deployments, {result['remediations']} remediation records "
-            f"({time.perf_counter() - started:.1f} s)."
-        )
-        self.stdout.write("Demo logins (local demo only):")
-        for login in result["logins"]:
-            agency = f" · {login.agency}" if login.agency else ""
-            self.stdout.write(
-                f"  {login.username:<11} password {login.password:<18} {login.role}{agency}"
-            )
+        self.stdout.write(seed_summary(result, seconds=time.perf_counter() - started))
+        self.stdout.write("\n".join(login_lines(result["logins"])))
