@@ -61,9 +61,21 @@ JOBS = (
         "limit: enqueued again, failed after a second loss.",
     ),
     Job(
+        name="Review digest",
+        task="notices.send_digest",
+        at="07:00",
+        description="Oversight: new submissions to verify and pending extension requests.",
+    ),
+    Job(
         name="Reminders",
         task="notices.send_reminders",
         at="08:00",
-        description="Due within 3 days, overdue, returned (CISOs); turned red (oversight).",
+        description="Due within 3 days, overdue (CISOs); turned red (oversight).",
+    ),
+    Job(
+        name="Deliver waiting notices",
+        task="notices.deliver_pending",
+        every_minutes=10,
+        description="E-mails notices whose delivery job was lost (each is e-mailed once).",
     ),
 )

@@ -18,5 +18,6 @@ urlpatterns = [
     path("reports/", include("apps.reports.urls")),
     path("review/", include("apps.review.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("notices/", include("apps.notices.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -41,6 +41,7 @@ class DemoObjects:
     deployments: list[tuple[int, int]] = field(default_factory=list)  # (agency, pk)
     extensions: dict[str, int] = field(default_factory=dict)  # status -> pk
     reports: dict[str, int] = field(default_factory=dict)  # scope -> pk
+    notices: dict[str, int] = field(default_factory=dict)  # username -> pk
 
 
 @dataclass
@@ -162,7 +163,23 @@ def _seed(media_root: Path) -> DemoObjects:
     found.reports["agency_done"] = report_render(report_id=requested.pk).pk
     queued = report_request(actor=None, scope=Report.Scope.FLEET, agency=None, enqueue=False)
     found.reports["fleet_queued"] = queued.pk
+    found.notices["ciso"] = _notice_for(ciso, report_id=found.reports["agency_done"])
     return found
+
+
+def _notice_for(user, *, report_id: int) -> int:
+    """One notice in `user`'s inbox, logged by the service a change uses (the demo's history
+    is written directly, so it tells no one)."""
+    from django.urls import reverse
+
+    from apps.notices.models import Notice
+    from apps.notices.services import notices_add
+
+    key = f"report:{report_id}"
+    notices_add(users=[user], kind=Notice.Kind.REPORT_READY, item_key=key,
+                subject=f"Agency report #{report_id} is ready",
+                link=reverse("reports:report_detail", kwargs={"pk": report_id}))  # fmt: skip
+    return Notice.objects.get(user=user, item_key=key).pk
 
 
 @pytest.fixture(scope="session")

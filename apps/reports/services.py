@@ -19,6 +19,7 @@ from apps.agencies.models import Agency
 from apps.core.errors import DomainError
 from apps.directives.models import Directive
 from apps.directives.selectors import directive_current, directive_schedule
+from apps.notices.services import notices_report_finished
 from apps.readiness.clock import deadline_of, local_date
 from apps.readiness.models import ReadinessRun
 from apps.readiness.services import readiness_recompute, readiness_run_freeze
@@ -158,6 +159,7 @@ def _store(report_id: int, rendered: pdf.RenderedPdf) -> Report:
                     "finished_at", "updated_at",
                 ]
             )  # fmt: skip
+            notices_report_finished(report=report)
         except BaseException:
             # The row does not point at the file: remove it, so no orphan stays behind.
             report.file.storage.delete(report.file.name)
@@ -176,6 +178,7 @@ def report_mark_failed(*, report_id: int, error: str) -> Report | None:
         report.error = error[:4000] or "Rendering failed."
         report.finished_at = timezone.now()
         report.save(update_fields=["status", "error", "finished_at", "updated_at"])
+        notices_report_finished(report=report)
     return report
 
 

@@ -10,12 +10,14 @@ from tests.clearinghouse.factories import RemediationFactory, VulnerabilityFacto
 
 pytestmark = pytest.mark.django_db
 
-# session, user, agency, directive (clock), vendors, counts, paginator count, page rows
-LIST_QUERIES = 8
+# session, user, the header's notice count, agency, directive (clock), vendors, counts,
+# paginator count, page rows
+LIST_QUERIES = 9
 # the same plus the chosen vendor's products
-LIST_WITH_VENDOR_QUERIES = 9
-# htmx redraws the results region only, which shows no clock: no directive query.
-LIST_HTMX_QUERIES = LIST_QUERIES - 1
+LIST_WITH_VENDOR_QUERIES = 10
+# htmx redraws the results region only, which shows no clock and no header: no directive
+# query, no notice count.
+LIST_HTMX_QUERIES = LIST_QUERIES - 2
 # The htmx bulk mark: session, user, agency (editor check); savepoint, agency lock, catalog
 # check, rows to lock, insert new rows, update changed rows, insert audit rows, release; then
 # the results region (vendors, counts, paginator count, page rows; no clock).

@@ -11,12 +11,13 @@ from tests.deployments.factories import DefenseToolFactory, ToolDeploymentFactor
 
 pytestmark = pytest.mark.django_db
 
-# session, user, agency, directive, coverage tasks, deployments with their tools
-LIST_QUERIES = 6
-# session, user, agency, directive, tool catalog
-CREATE_QUERIES = 5
-# session, user, agency, directive, deployment with its tool, tool catalog
-EDIT_QUERIES = 6
+# Every page: session, user, the header's notice count; then
+# agency, directive, coverage tasks, deployments with their tools
+LIST_QUERIES = 7
+# agency, directive, tool catalog
+CREATE_QUERIES = 6
+# agency, directive, deployment with its tool, tool catalog
+EDIT_QUERIES = 7
 
 
 def _deployments(agency, n):
@@ -68,5 +69,5 @@ def test_create_and_edit_queries_do_not_grow_with_rows(
 def test_endpoint_form_queries(client, agency, ciso, directive, django_assert_num_queries):
     client.force_login(ciso)
     url = reverse("deployments:endpoints", kwargs={"agency_id": agency.pk})
-    # session, user, agency, directive
-    _count(client, url, django_assert_num_queries, 4)
+    # session, user, the header's notice count, agency, directive
+    _count(client, url, django_assert_num_queries, 5)

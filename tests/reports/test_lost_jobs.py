@@ -12,6 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from apps.core.jobs import LOST_MARGIN, Swept, lost_jobs_sweep
 from apps.core.tasks import sweep_lost_jobs
+from apps.notices.models import Notice
 from apps.reports.models import Report
 from apps.reports.services import report_request
 from config import embedded_broker
@@ -45,6 +46,22 @@ def _use_broker(url: str, options: dict) -> None:
     # takes those of this broker.
     app._pool = None
     app.amqp._producer_pool = None
+
+
+def _queued_tasks() -> list[str]:
+    """The names of the jobs waiting on the broker, taken off it."""
+    names = []
+    with app.connection_for_write() as connection:
+        queue = connection.SimpleQueue(app.conf.task_default_queue)
+        while True:
+            try:
+                message = queue.get(block=False)
+            except queue.Empty:
+                break
+            names.append(message.headers["task"])
+            message.ack()
+        queue.close()
+    return names
 
 
 def _lost(report: Report, *, status: str = "running", ago: timedelta = LONG_AGO) -> Report:
@@ -89,7 +106,9 @@ def test_a_report_lost_twice_is_failed_with_a_message(broker):
     report.refresh_from_db()
     assert (report.status, report.error, report.file.name) == ("failed", LOST, "")
     assert report.attempts == 2
-    assert app.control.purge() == 0  # not enqueued a third time
+    # Not enqueued a third time: the one job waiting e-mails the person who asked for it.
+    assert _queued_tasks() == ["notices.deliver"]
+    assert Notice.objects.get(user=fleet.oversight).kind == Notice.Kind.REPORT_FAILED
     assert lost_jobs_sweep() == []
 
 

@@ -65,6 +65,7 @@ def test_the_report_list_queries_the_same_with_3_and_30_reports(
         ReportFactory(scope="agency" if agency else "fleet", agency=agency, requested_by=user)
     client.force_login(user)
     client.get("/reports/")  # warm-up
-    # session, user, count, page of reports, agency choices of the request form
-    with django_assert_num_queries(5):
+    # session, user, the header's notice count, count, page of reports, agency choices of
+    # the request form
+    with django_assert_num_queries(6):
         assert client.get("/reports/").status_code == 200

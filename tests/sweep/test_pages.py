@@ -108,6 +108,7 @@ def project_fillers(o: DemoObjects) -> dict[str, list[dict]]:
     evidence = [{"agency_id": a, "pk": pk} for a, pk in [o.evidence["file"]]]
     extensions = [{"pk": pk} for pk in o.extensions.values()]
     reports = [{"pk": pk} for pk in o.reports.values()]
+    notices = [{"pk": pk} for pk in o.notices.values()]
     return {
         "tracking:agency_detail": agencies,
         "tracking:agency_task_detail": tasks,
@@ -132,6 +133,8 @@ def project_fillers(o: DemoObjects) -> dict[str, list[dict]]:
         "review:na_reject": task_pks,
         "review:extension_approve": extensions,
         "review:extension_deny": extensions,
+        "notices:detail": notices,
+        "notices:mark_read": notices,
     }
 
 

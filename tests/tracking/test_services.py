@@ -353,7 +353,7 @@ def test_approval_moves_the_effective_due_and_refreshes_figures(
         decided = services.extension_request_decide(
             extension=extension, actor=world.oversight, approve=True, comment="Granted."
         )
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the agency's figures, and the e-mail of the CISO's notice
     assert (decided.status, decided.decided_by, decided.decision_comment) == (
         "approved",
         world.oversight,

@@ -12,6 +12,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, snapshot
 from apps.core.errors import DomainError
 from apps.directives.selectors import Schedule, directive_schedule
+from apps.notices.services import notices_extension_decided
 from apps.readiness.clock import local_date
 from apps.readiness.inputs import due_of, task_meta
 from apps.tracking import permissions
@@ -146,4 +147,6 @@ def extension_request_decide(
             action=AuditEvent.Action.APPROVE,
             comment=f"Extension approved to {locked.requested_due:%b %-d, %Y}. {comment}".strip(),
         )
+    locked.agency_task = task
+    notices_extension_decided(extension=locked, now=now)
     return locked

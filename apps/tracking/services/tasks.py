@@ -19,6 +19,7 @@ from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record, changes_between, snapshot
 from apps.core.errors import DomainError, StaleVersion
 from apps.directives.models import Directive
+from apps.notices.services import notices_task_reviewed
 from apps.readiness.services import agency_figures_refresh_on_commit
 from apps.tracking import permissions
 from apps.tracking.models import AgencyTask, Evidence
@@ -258,6 +259,22 @@ def _oversight_move(
     return task, before
 
 
+def _review_save(
+    *,
+    task: AgencyTask,
+    before: dict,
+    actor: User,
+    action: str,
+    comment: str,
+    now: datetime | None,
+) -> AgencyTask:
+    """Save oversight's review of a task (audited) and tell the agency's CISOs of it, in
+    the same transaction (the notices app e-mails them once it commits)."""
+    agency_task_save_audited(task=task, before=before, actor=actor, action=action, comment=comment)
+    notices_task_reviewed(agency_task=task, action=action, comment=comment, now=now)
+    return task
+
+
 # The most a returned task may claim (it was complete until oversight sent it back).
 RETURNED_PERCENT_CAP = 90
 
@@ -288,12 +305,13 @@ def agency_task_verify(
     )
     task.verified_at = now or timezone.now()
     task.verified_by = actor
-    return agency_task_save_audited(
+    return _review_save(
         task=task,
         before=before,
         actor=actor,
         action=AuditEvent.Action.VERIFY,
         comment=(comment or "").strip(),
+        now=now,
     )
 
 
@@ -324,8 +342,8 @@ def _send_back(
         # Returned work is not done: it must not keep the full credit of a completion [R6]
         # until the agency resubmits it, so its percent stops short of complete.
         task.percent = min(task.percent, RETURNED_PERCENT_CAP)
-    return agency_task_save_audited(
-        task=task, before=before, actor=actor, action=audit_action, comment=comment
+    return _review_save(
+        task=task, before=before, actor=actor, action=audit_action, comment=comment, now=now
     )
 
 
@@ -368,12 +386,13 @@ def agency_task_na_accept(
     before = snapshot(task, TASK_AUDIT_FIELDS)
     task.na_accepted_at = now or timezone.now()
     task.na_accepted_by = actor
-    return agency_task_save_audited(
+    return _review_save(
         task=task,
         before=before,
         actor=actor,
         action=AuditEvent.Action.ACCEPT_NA,
         comment=(comment or "").strip(),
+        now=now,
     )
 
 
